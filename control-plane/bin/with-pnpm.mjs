@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Runs the pinned pnpm (from package.json "packageManager") with the given arguments,
+// installing the workspace first when node_modules is missing or older than the lockfile.
+// Plain Node, no dependencies: the root scripts must work on a machine that has only Node.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const pinned = packageManager.replace(/^pnpm@/, '')
+
+function pnpmCommand() {
+  const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8', shell: false })
+  if (probe.status === 0 && probe.stdout.trim() === pinned) return ['pnpm', []]
+  return ['npx', ['--yes', `pnpm@${pinned}`]]
+}
+
+function run(args, opts = {}) {
+  const [cmd, pre] = pnpmCommand()
+  const res = spawnSync(cmd, [...pre, ...args], { cwd: root, stdio: 'inherit', ...opts })
+  if (res.error) throw res.error
+  return res.status ?? 1
+}
+
+function installNeeded() {
+  const marker = join(root, 'node_modules', '.modules.yaml')
+  if (!existsSync(marker)) return true
+  return statSync(join(root, 'pnpm-lock.yaml')).mtimeMs > statSync(marker).mtimeMs
+}
+
+if (installNeeded()) {
+  // Install output goes to stderr so `npm run --silent cli` keeps stdout to one JSON object.
+  const status = run(['install', '--frozen-lockfile'], { stdio: ['ignore', 2, 2] })
+  if (status !== 0) process.exit(status)
+}
+process.exit(run(process.argv.slice(2)))

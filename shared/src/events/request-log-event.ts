@@ -1,0 +1,55 @@
+import { z } from 'zod'
+
+// One event per request, emitted by the data plane after the response (never blocking it),
+// carried by the `logs` stream, written to request_logs by the control plane's ingester.
+// Rich enough for cost, attempts and sessions to slot in without a schema break.
+
+export const REQUEST_OUTCOMES = ['success', 'error', 'incomplete', 'client_cancelled'] as const
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number]
+
+export const Usage = z.object({
+  promptTokens: z.number().int().nonnegative().nullable(),
+  completionTokens: z.number().int().nonnegative().nullable(),
+  totalTokens: z.number().int().nonnegative().nullable().default(null),
+  cachedPromptTokens: z.number().int().nonnegative().nullable().default(null),
+  reasoningTokens: z.number().int().nonnegative().nullable().default(null),
+})
+export type Usage = z.infer<typeof Usage>
+
+export const Attempt = z.object({
+  provider: z.string(),
+  providerId: z.string().nullable().default(null),
+  model: z.string(),
+  status: z.number().int(),
+  latencyMs: z.number().int().nonnegative(),
+  errorCode: z.string().nullable().default(null),
+  upstreamRequestId: z.string().nullable().default(null),
+})
+export type Attempt = z.infer<typeof Attempt>
+
+export const RequestLogEvent = z.object({
+  eventVersion: z.literal(1).default(1),
+  requestId: z.string().min(1),
+  createdAt: z.iso.datetime({ offset: true }),
+  teamId: z.string().min(1),
+  virtualKeyId: z.string().nullable(),
+  snapshotVersion: z.number().int().nullable().default(null),
+  endpoint: z.string(),
+  /** The provider connection name and the model the provider reported (or was asked for). */
+  provider: z.string().nullable(),
+  model: z.string().nullable(),
+  stream: z.boolean(),
+  status: z.number().int(),
+  outcome: z.enum(REQUEST_OUTCOMES),
+  errorCode: z.string().nullable().default(null),
+  latencyMs: z.number().int().nonnegative(),
+  ttftMs: z.number().int().nonnegative().nullable().default(null),
+  usage: Usage.nullable().default(null),
+  /** Exact cost in USD as a decimal string (never a float), null until pricing is known. */
+  costUsd: z.string().regex(/^\d+(\.\d+)?$/).nullable().default(null),
+  cacheStatus: z.enum(['miss', 'hit', 'bypass']).default('bypass'),
+  attempts: z.array(Attempt).default([]),
+  metadata: z.record(z.string(), z.string()).default({}),
+})
+export type RequestLogEvent = z.infer<typeof RequestLogEvent>
+export type RequestLogEventInput = z.input<typeof RequestLogEvent>

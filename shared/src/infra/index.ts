@@ -1,0 +1,3 @@
+export * from './ports.ts'
+export * from './memory.ts'
+export * from './redis.ts'

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto'
+import { afterEach, describe, expect, it } from 'vitest'
+import { testRedisPrefix, testRedisUrl } from '../../../test/support/services.ts'
+import { createMemoryInfra } from './memory.ts'
+import type { Infra } from './ports.ts'
+import { createRedisInfra } from './redis.ts'
+
+// The same contract for the Redis ports and their in-memory twins (DESIGN.md).
+const factories: Record<string, () => Infra> = {
+  memory: () => createMemoryInfra(),
+  redis: () => createRedisInfra({ url: testRedisUrl(), prefix: testRedisPrefix(`infra-${randomBytes(4).toString('hex')}`) }),
+}
+
+const open: Infra[] = []
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((i) => i.close()))
+})
+
+function make(kind: string): Infra {
+  const infra = factories[kind]!()
+  open.push(infra)
+  return infra
+}
+
+const snapshot = (version: number) => JSON.stringify({ version, body: `v${version}` })
+
+describe.each(Object.keys(factories))('%s infra', (kind) => {
+  it('stores and announces a published snapshot', async () => {
+    const infra = make(kind)
+    const seen: number[] = []
+    const unsubscribe = await infra.snapshots.subscribe((v) => seen.push(v))
+    await infra.snapshots.publish(1, snapshot(1))
+    await expect.poll(() => seen).toEqual([1])
+    expect(await infra.snapshots.getLatest()).toBe(snapshot(1))
+    expect(await infra.snapshots.get(1)).toBe(snapshot(1))
+    await unsubscribe()
+  })
+
+  it('never moves latest backwards when an older version is published late', async () => {
+    const infra = make(kind)
+    await infra.snapshots.publish(5, snapshot(5))
+    await infra.snapshots.publish(4, snapshot(4))
+    expect(await infra.snapshots.getLatest()).toBe(snapshot(5))
+    expect(await infra.snapshots.get(4)).toBe(snapshot(4))
+  })
+
+  it('returns null before anything is published', async () => {
+    const infra = make(kind)
+    expect(await infra.snapshots.getLatest()).toBeNull()
+    expect(await infra.snapshots.get(99)).toBeNull()
+  })
+
+  it('delivers appended log entries once, in order, until acked', async () => {
+    const infra = make(kind)
+    await infra.logs.append(['a', 'b', 'c'])
+    const first = await infra.logs.read({ consumer: 'c1', count: 2, blockMs: 10, claimIdleMs: 60_000 })
+    expect(first.map((e) => e.payload)).toEqual(['a', 'b'])
+    const second = await infra.logs.read({ consumer: 'c1', count: 10, blockMs: 10, claimIdleMs: 60_000 })
+    expect(second.map((e) => e.payload)).toEqual(['c'])
+    await infra.logs.ack([...first, ...second].map((e) => e.id))
+    expect(await infra.logs.read({ consumer: 'c1', count: 10, blockMs: 10, claimIdleMs: 0 })).toEqual([])
+  })
+
+  it('hands entries a dead consumer never acked to another consumer', async () => {
+    const infra = make(kind)
+    await infra.logs.append(['lost-unless-claimed'])
+    const taken = await infra.logs.read({ consumer: 'dead', count: 10, blockMs: 10, claimIdleMs: 60_000 })
+    expect(taken).toHaveLength(1)
+    await new Promise((r) => setTimeout(r, 30))
+    const claimed = await infra.logs.read({ consumer: 'alive', count: 10, blockMs: 10, claimIdleMs: 20 })
+    expect(claimed.map((e) => e.payload)).toEqual(['lost-unless-claimed'])
+  })
+
+  it('wakes a blocked reader when an entry arrives', async () => {
+    const infra = make(kind)
+    const reading = infra.logs.read({ consumer: 'c1', count: 10, blockMs: 2000, claimIdleMs: 60_000 })
+    await new Promise((r) => setTimeout(r, 50))
+    await infra.logs.append(['late'])
+    const started = Date.now()
+    expect((await reading).map((e) => e.payload)).toEqual(['late'])
+    expect(Date.now() - started).toBeLessThan(1500)
+  })
+})

@@ -1,0 +1,92 @@
+import { EventEmitter } from 'node:events'
+import type { Infra, LogStream, LogStreamEntry, SnapshotBus } from './ports.ts'
+
+class MemorySnapshotBus implements SnapshotBus {
+  private readonly versions = new Map<number, string>()
+  private latest: { version: number; json: string } | null = null
+  private readonly events = new EventEmitter()
+
+  async publish(version: number, json: string): Promise<void> {
+    this.versions.set(version, json)
+    if (!this.latest || this.latest.version < version) this.latest = { version, json }
+    // Asynchronous like a real subscription: a publisher never runs subscriber code inline.
+    queueMicrotask(() => this.events.emit('version', version))
+  }
+
+  async getLatest(): Promise<string | null> {
+    return this.latest?.json ?? null
+  }
+
+  async get(version: number): Promise<string | null> {
+    return this.versions.get(version) ?? null
+  }
+
+  async subscribe(onVersion: (version: number) => void) {
+    this.events.on('version', onVersion)
+    return async () => {
+      this.events.off('version', onVersion)
+    }
+  }
+}
+
+interface Pending {
+  entry: LogStreamEntry
+  consumer: string
+  deliveredAt: number
+}
+
+class MemoryLogStream implements LogStream {
+  private seq = 0
+  private readonly fresh: LogStreamEntry[] = []
+  private readonly pending = new Map<string, Pending>()
+  private readonly arrivals = new EventEmitter()
+
+  async append(payloads: readonly string[]): Promise<void> {
+    for (const payload of payloads) this.fresh.push({ id: `${Date.now()}-${this.seq++}`, payload })
+    if (payloads.length > 0) this.arrivals.emit('append')
+  }
+
+  async read(options: { consumer: string; count: number; blockMs: number; claimIdleMs: number }) {
+    const now = Date.now()
+    const claimed: LogStreamEntry[] = []
+    for (const p of this.pending.values()) {
+      if (claimed.length >= options.count) break
+      if (p.consumer !== options.consumer && now - p.deliveredAt >= options.claimIdleMs) {
+        p.consumer = options.consumer
+        p.deliveredAt = now
+        claimed.push(p.entry)
+      }
+    }
+    if (claimed.length > 0) return claimed
+    if (this.fresh.length === 0 && options.blockMs > 0) await this.waitForAppend(options.blockMs)
+    const batch = this.fresh.splice(0, options.count)
+    for (const entry of batch) this.pending.set(entry.id, { entry, consumer: options.consumer, deliveredAt: now })
+    return batch
+  }
+
+  async ack(ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.pending.delete(id)
+  }
+
+  private waitForAppend(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.arrivals.off('append', done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      this.arrivals.on('append', done)
+    })
+  }
+}
+
+export function createMemoryInfra(): Infra {
+  return {
+    kind: 'memory',
+    snapshots: new MemorySnapshotBus(),
+    logs: new MemoryLogStream(),
+    ping: async () => true,
+    close: async () => {},
+  }
+}

@@ -1,0 +1,2 @@
+export * from './virtual-key.ts'
+export * from './admin-token.ts'

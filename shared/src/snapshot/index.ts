@@ -1,0 +1,3 @@
+export * from './schema.ts'
+export * from './redis-names.ts'
+export * from './provider-types.ts'
