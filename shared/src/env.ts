@@ -1,3 +1,5 @@
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import { DEFAULT_REDIS_PREFIX } from './snapshot/redis-names.ts'
 
@@ -42,4 +44,10 @@ export function parseSwitchyardEnv(source: Record<string, string | undefined>): 
     production,
     allowPrivateUpstreams: result.data.SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS ?? (production ? '' : 'loopback'),
   }
+}
+
+/** `SWITCHYARD_DATA_DIR`, or `.switchyard/` in the checkout (CONTRACT.md). */
+export function resolveDataDir(env: Pick<SwitchyardEnv, 'SWITCHYARD_DATA_DIR'>): string {
+  const checkout = fileURLToPath(new URL('../../', import.meta.url))
+  return resolve(checkout, env.SWITCHYARD_DATA_DIR ?? '.switchyard')
 }

@@ -1,2 +1,3 @@
 export * from './envelope.ts'
 export * from './master-key.ts'
+export * from './keyring-from-env.ts'
