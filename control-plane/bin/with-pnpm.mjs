@@ -32,7 +32,9 @@ function installNeeded() {
 
 if (installNeeded()) {
   // Install output goes to stderr so `npm run --silent cli` keeps stdout to one JSON object.
-  const status = run(['install', '--frozen-lockfile'], { stdio: ['ignore', 2, 2] })
+  // NODE_ENV=production would make pnpm skip devDependencies, which the console build needs.
+  const { NODE_ENV: _ignored, ...installEnv } = process.env
+  const status = run(['install', '--frozen-lockfile'], { stdio: ['ignore', 2, 2], env: installEnv })
   if (status !== 0) process.exit(status)
 }
 process.exit(run(process.argv.slice(2)))
