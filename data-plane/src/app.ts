@@ -1,0 +1,52 @@
+import type { Keyring } from '@switchyard/shared/crypto'
+import type { SwitchyardEnv } from '@switchyard/shared/env'
+import { newId } from '@switchyard/shared/ids'
+import type { Infra } from '@switchyard/shared/infra'
+import Fastify, { type FastifyInstance } from 'fastify'
+import errorHandler from './plugins/error-handler.ts'
+import gatewayServices from './plugins/gateway-services.ts'
+import responseHeaders from './plugins/response-headers.ts'
+import health from './routes/health.ts'
+import chatCompletions from './routes/openai/chat-completions.ts'
+
+export const BODY_LIMIT_BYTES = 10 * 1024 * 1024
+
+export interface AppOptions {
+  env: SwitchyardEnv
+  infra: Infra
+  keyring: Keyring
+  dataDir: string
+  pollIntervalMs: number
+  logger: boolean
+}
+
+// The data plane's Fastify app. Plugins are registered explicitly; in a proxy the order is
+// the design: error rendering and response headers first (they cover every route), then the
+// services (snapshot, upstream pools, logs), then the routes.
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: () => newId('request'),
+    requestIdHeader: false,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  })
+
+  // Bodies stay bytes until the pipeline has authenticated the caller (pipeline/parse-body.ts).
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+
+  await app.register(errorHandler)
+  await app.register(responseHeaders)
+  await app.register(gatewayServices, {
+    infra: options.infra,
+    keyring: options.keyring,
+    dataDir: options.dataDir,
+    pollIntervalMs: options.pollIntervalMs,
+    allowPrivateUpstreams: options.env.allowPrivateUpstreams,
+  })
+  await app.register(health)
+  await app.register(chatCompletions)
+  return app
+}

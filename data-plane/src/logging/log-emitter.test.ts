@@ -1,0 +1,81 @@
+import type { RequestLogEvent } from '@switchyard/shared/events'
+import type { LogStream } from '@switchyard/shared/infra'
+import { describe, expect, it } from 'vitest'
+import { LogEmitter } from './log-emitter.ts'
+
+const silent = { warn: () => {}, error: () => {} }
+
+function event(requestId: string): RequestLogEvent {
+  return {
+    eventVersion: 1,
+    requestId,
+    createdAt: new Date().toISOString(),
+    teamId: 'team_1',
+    virtualKeyId: 'vk_1',
+    snapshotVersion: 1,
+    endpoint: '/v1/chat/completions',
+    provider: 'fake',
+    model: 'm',
+    stream: false,
+    status: 200,
+    outcome: 'success',
+    errorCode: null,
+    latencyMs: 1,
+    ttftMs: null,
+    usage: null,
+    costUsd: null,
+    cacheStatus: 'bypass',
+    attempts: [],
+    metadata: {},
+  }
+}
+
+/** A log stream that fails while `down` is true and records what it accepted. */
+function flakyStream() {
+  const accepted: string[] = []
+  const state = { down: false, calls: 0 }
+  const stream: Pick<LogStream, 'append'> = {
+    async append(payloads) {
+      state.calls++
+      if (state.down) throw new Error('ECONNREFUSED')
+      accepted.push(...payloads)
+    },
+  }
+  return { stream: stream as LogStream, accepted, state }
+}
+
+describe('LogEmitter', () => {
+  it('batches events off the hot path', async () => {
+    const { stream, accepted, state } = flakyStream()
+    const emitter = new LogEmitter({ logs: stream, log: silent, flushIntervalMs: 10 })
+    for (let i = 0; i < 5; i++) emitter.emit(event(`req_${i}`))
+    expect(accepted).toHaveLength(0)
+    await expect.poll(() => accepted.length).toBe(5)
+    expect(state.calls).toBe(1)
+    await emitter.close()
+  })
+
+  it('keeps events while the stream is down and delivers them, in order, once it is back', async () => {
+    const { stream, accepted, state } = flakyStream()
+    state.down = true
+    const emitter = new LogEmitter({ logs: stream, log: silent, flushIntervalMs: 5 })
+    emitter.emit(event('req_a'))
+    emitter.emit(event('req_b'))
+    await expect.poll(() => state.calls).toBeGreaterThan(1)
+    state.down = false
+    emitter.emit(event('req_c'))
+    await expect.poll(() => accepted.length, { timeout: 3_000 }).toBe(3)
+    expect(accepted.map((p) => (JSON.parse(p) as RequestLogEvent).requestId)).toEqual(['req_a', 'req_b', 'req_c'])
+    await emitter.close()
+  })
+
+  it('bounds its buffer, keeping the newest events, and flushes on close', async () => {
+    const { stream, accepted, state } = flakyStream()
+    state.down = true
+    const emitter = new LogEmitter({ logs: stream, log: silent, flushIntervalMs: 1_000, maxBuffered: 3 })
+    for (let i = 0; i < 5; i++) emitter.emit(event(`req_${i}`))
+    state.down = false
+    await emitter.close()
+    expect(accepted.map((p) => (JSON.parse(p) as RequestLogEvent).requestId)).toEqual(['req_2', 'req_3', 'req_4'])
+  })
+})

@@ -1,0 +1,98 @@
+import type { RequestLogEvent } from '@switchyard/shared/events'
+import type { LogStream } from '@switchyard/shared/infra'
+import type { FastifyBaseLogger } from 'fastify'
+
+// Request log events leave the hot path here: `emit` only serializes and buffers; a timer
+// flushes batches to the log stream. While the stream is unavailable the buffer keeps the
+// newest events up to a bound and retries with back-off; `close` flushes what is left.
+
+export interface LogEmitterOptions {
+  logs: LogStream
+  log: Pick<FastifyBaseLogger, 'warn' | 'error'>
+  flushIntervalMs?: number
+  batchSize?: number
+  maxBuffered?: number
+}
+
+export class LogEmitter {
+  private buffer: string[] = []
+  private timer: NodeJS.Timeout | null = null
+  private flushing: Promise<void> | null = null
+  private failures = 0
+  private dropped = 0
+  private readonly flushIntervalMs: number
+  private readonly batchSize: number
+  private readonly maxBuffered: number
+
+  constructor(private readonly options: LogEmitterOptions) {
+    this.flushIntervalMs = options.flushIntervalMs ?? 50
+    this.batchSize = options.batchSize ?? 256
+    this.maxBuffered = options.maxBuffered ?? 50_000
+  }
+
+  emit(event: RequestLogEvent): void {
+    this.buffer.push(JSON.stringify(event))
+    this.trim()
+    this.schedule(this.failures === 0 ? this.flushIntervalMs : Math.min(5_000, this.flushIntervalMs * 2 ** this.failures))
+  }
+
+  /** Flushes everything buffered; gives up after `timeoutMs` (the stream may be down). */
+  async close(timeoutMs = 2_000): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    const deadline = Date.now() + timeoutMs
+    while (this.buffer.length > 0 && Date.now() < deadline) {
+      const before = this.buffer.length
+      await this.flush()
+      if (this.buffer.length >= before) await new Promise((r) => setTimeout(r, 50))
+    }
+    if (this.buffer.length > 0) this.options.log.error({ lost: this.buffer.length }, 'request logs: could not flush at shutdown')
+  }
+
+  /** Keeps the newest events when the stream has been down for long. */
+  private trim(): void {
+    const over = this.buffer.length - this.maxBuffered
+    if (over > 0) {
+      this.buffer.splice(0, over)
+      this.dropped += over
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      void this.flush().then(() => {
+        if (this.buffer.length > 0) this.schedule(this.failures === 0 ? 0 : Math.min(5_000, this.flushIntervalMs * 2 ** this.failures))
+      })
+    }, delayMs)
+    this.timer.unref()
+  }
+
+  private flush(): Promise<void> {
+    this.flushing ??= this.flushBatch().finally(() => {
+      this.flushing = null
+    })
+    return this.flushing
+  }
+
+  private async flushBatch(): Promise<void> {
+    const batch = this.buffer.splice(0, this.batchSize)
+    if (batch.length === 0) return
+    try {
+      await this.options.logs.append(batch)
+      if (this.failures > 0 || this.dropped > 0) {
+        this.options.log.warn({ dropped: this.dropped }, 'request logs: stream reachable again')
+      }
+      this.failures = 0
+      this.dropped = 0
+    } catch (err) {
+      this.buffer = batch.concat(this.buffer)
+      this.trim()
+      this.failures = Math.min(this.failures + 1, 10)
+      if (this.failures === 1) {
+        this.options.log.warn({ err: err instanceof Error ? err.message : String(err), buffered: this.buffer.length }, 'request logs: append failed; retrying')
+      }
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { hashVirtualKey, isWellFormedVirtualKey } from '@switchyard/shared/keys'
+import { GatewayError } from '../errors.ts'
+import type { RequestContext } from './context.ts'
+
+// 1. The virtual key → ctx.key. A malformed key is refused before any lookup; unknown and
+// revoked keys (absent from the snapshot) and expired keys get the same 401.
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i
+
+export async function authenticate(ctx: RequestContext): Promise<void> {
+  const match = ctx.authorization ? BEARER.exec(ctx.authorization) : null
+  const presented = match?.[1]
+  if (!presented) {
+    throw new GatewayError(
+      'SY_ERR_AUTH_INVALID_KEY',
+      "You didn't provide an API key. Send your Switchyard virtual key in an Authorization header using Bearer auth.",
+    )
+  }
+  const invalid = () => new GatewayError('SY_ERR_AUTH_INVALID_KEY', 'Incorrect API key provided. Use a Switchyard virtual key (sy-…).')
+  if (!isWellFormedVirtualKey(presented)) throw invalid()
+  if (!ctx.runtime) throw new GatewayError('SY_ERR_NOT_READY', 'The gateway has no configuration yet; retry shortly.')
+  const key = ctx.runtime.keysByHash.get(hashVirtualKey(presented))
+  if (!key) throw invalid()
+  if (key.expiresAtMs !== null && key.expiresAtMs <= Date.now()) {
+    throw new GatewayError('SY_ERR_AUTH_KEY_EXPIRED', 'This virtual key has expired.')
+  }
+  ctx.key = key
+}

@@ -1,0 +1,92 @@
+import type { Usage } from '@switchyard/shared/events'
+import type { ProviderAdapter, Dialect } from '../providers/types.ts'
+import type { RuntimeConfig, RuntimeKey, RuntimeProvider } from '../runtime/compile.ts'
+import type { UpstreamClient, UpstreamResponse } from '../upstream/client.ts'
+import type { ErrorCode } from '../errors.ts'
+
+// What one request accumulates on its way through the pipeline (see pipeline/index.ts for
+// which stage fills what). Created by the route, read by the relays, the response-headers
+// plugin, the error handler and the meter.
+
+export interface Target {
+  provider: RuntimeProvider
+  adapter: ProviderAdapter
+  upstreamModel: string
+}
+
+export interface UpstreamExchange {
+  response: UpstreamResponse
+  /** performance.now() when the request was handed to undici, and when its headers arrived. */
+  sentAt: number
+  headersAt: number
+  /** When the body was fully read (JSON) — null for streams until they end. */
+  doneAt: number | null
+  upstreamRequestId: string | null
+}
+
+export interface Outcome {
+  usage: Usage | null
+  /** The model the provider reported. */
+  model: string | null
+  ttftMs: number | null
+  /** Set for gateway-made errors and for relayed upstream errors. */
+  errorCode: ErrorCode | null
+  /** Streams decide their own outcome; others are judged from the response status. */
+  stream: { result: 'success' | 'incomplete' | 'client_cancelled' } | null
+}
+
+export interface RequestContext {
+  requestId: string
+  endpoint: string
+  dialect: Dialect
+  createdAt: Date
+  startedAt: number
+  /** Read once per request: the whole request sees one snapshot version. */
+  runtime: RuntimeConfig | null
+  authorization: string | undefined
+  accept: string | undefined
+  rawBody: Buffer | undefined
+  /** Aborted when the client goes away. */
+  signal: AbortSignal
+  upstreamClient: UpstreamClient
+
+  // 1. authenticate
+  key: RuntimeKey | null
+  // 2. parse-body
+  body: Record<string, unknown> | null
+  requestedModel: string | null
+  stream: boolean
+  clientWantsUsage: boolean
+  // 4. resolve-target
+  target: Target | null
+  // 5. execute
+  upstream: UpstreamExchange | null
+
+  outcome: Outcome
+}
+
+export function createContext(init: {
+  requestId: string
+  endpoint: string
+  dialect: Dialect
+  runtime: RuntimeConfig | null
+  authorization: string | undefined
+  accept: string | undefined
+  rawBody: Buffer | undefined
+  signal: AbortSignal
+  upstreamClient: UpstreamClient
+}): RequestContext {
+  return {
+    ...init,
+    createdAt: new Date(),
+    startedAt: performance.now(),
+    key: null,
+    body: null,
+    requestedModel: null,
+    stream: false,
+    clientWantsUsage: false,
+    target: null,
+    upstream: null,
+    outcome: { usage: null, model: null, ttftMs: null, errorCode: null, stream: null },
+  }
+}

@@ -1,0 +1,25 @@
+import { authenticate } from './authenticate.ts'
+import { authorizeModel } from './authorize-model.ts'
+import type { RequestContext } from './context.ts'
+import { execute } from './execute.ts'
+import { parseBody } from './parse-body.ts'
+import { resolveTarget } from './resolve-target.ts'
+
+// THE ORDER of the request pipeline. Each stage enriches ctx or throws a GatewayError; no
+// stage calls the next.
+//
+//   1. authenticate     Authorization: Bearer <virtual key> → ctx.key            (401)
+//   2. parse-body       JSON body → ctx.body, requestedModel, stream, usage ask  (400)
+//   3. authorize-model  the key's allowedModels                                  (403)
+//   4. resolve-target   <connection>/<model> in the key's team → ctx.target      (404, 400 unsupported type)
+//      (later: rate limit, budget reservation, route alias + strategy, cache lookup)
+//   5. execute          adapter builds the request, upstream/client sends it     (502, 504)
+//                       → ctx.upstream (status + headers)
+// Then the route relays the answer (relay/json.ts or relay/stream.ts), and after the response
+// has finished:
+//   6. meter            one RequestLogEvent to the LogEmitter (never blocks the response)
+export const STAGES = [authenticate, parseBody, authorizeModel, resolveTarget, execute] as const
+
+export async function runPipeline(ctx: RequestContext): Promise<void> {
+  for (const stage of STAGES) await stage(ctx)
+}

@@ -1,0 +1,32 @@
+import { GatewayError } from '../errors.ts'
+import type { RequestContext } from './context.ts'
+
+// 2. The JSON body → ctx.body, requestedModel, stream, clientWantsUsage. Parsed once; only the
+// fields the gateway needs are checked — the rest is the provider's business.
+
+export async function parseBody(ctx: RequestContext): Promise<void> {
+  if (!ctx.rawBody || ctx.rawBody.length === 0) {
+    throw new GatewayError('SY_ERR_REQUEST_INVALID_JSON', 'The request body must be a JSON object.')
+  }
+  let body: unknown
+  try {
+    body = JSON.parse(ctx.rawBody.toString('utf8'))
+  } catch {
+    throw new GatewayError('SY_ERR_REQUEST_INVALID_JSON', 'We could not parse the JSON body of your request.')
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new GatewayError('SY_ERR_REQUEST_INVALID_JSON', 'The request body must be a JSON object.')
+  }
+  const record = body as Record<string, unknown>
+  if (typeof record.model !== 'string' || record.model.length === 0) {
+    throw new GatewayError('SY_ERR_REQUEST_INVALID', "You must provide a model parameter ('<connection>/<model>').", { param: 'model' })
+  }
+  if (record.stream !== undefined && record.stream !== null && typeof record.stream !== 'boolean') {
+    throw new GatewayError('SY_ERR_REQUEST_INVALID', "'stream' must be a boolean.", { param: 'stream' })
+  }
+  const streamOptions = record.stream_options as { include_usage?: unknown } | null | undefined
+  ctx.body = record
+  ctx.requestedModel = record.model
+  ctx.stream = record.stream === true
+  ctx.clientWantsUsage = typeof streamOptions === 'object' && streamOptions !== null && streamOptions.include_usage === true
+}

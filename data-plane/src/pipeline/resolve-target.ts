@@ -1,0 +1,30 @@
+import { GatewayError } from '../errors.ts'
+import { adapterFor } from '../providers/registry.ts'
+import type { RequestContext } from './context.ts'
+
+// 4. `<connection>/<upstream model>` (split at the first `/`) → the team's connection, its
+// adapter and the upstream model id. (Later: a string naming no connection is a route alias.)
+
+export async function resolveTarget(ctx: RequestContext): Promise<void> {
+  const model = ctx.requestedModel ?? ''
+  const slash = model.indexOf('/')
+  const name = slash === -1 ? model : model.slice(0, slash)
+  const upstreamModel = slash === -1 ? '' : model.slice(slash + 1)
+  const provider = ctx.key ? ctx.runtime?.connections.get(ctx.key.teamId)?.get(name) : undefined
+  if (!provider || upstreamModel.length === 0) {
+    throw new GatewayError(
+      'SY_ERR_MODEL_NOT_FOUND',
+      `The model '${model}' does not exist or you do not have access to it. Use '<connection>/<model>' with one of your team's provider connections.`,
+      { param: 'model' },
+    )
+  }
+  const adapter = adapterFor(provider.type)
+  if (!adapter) {
+    throw new GatewayError(
+      'SY_ERR_PROVIDER_UNSUPPORTED',
+      `Provider connection '${provider.name}' has type '${provider.type}', which this gateway version cannot serve on this endpoint yet.`,
+      { param: 'model' },
+    )
+  }
+  ctx.target = { provider, adapter, upstreamModel }
+}

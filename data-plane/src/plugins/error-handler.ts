@@ -1,0 +1,82 @@
+import { HEADERS } from '@switchyard/shared/headers'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { type ErrorCode, GatewayError } from '../errors.ts'
+import type { Dialect } from '../providers/types.ts'
+
+// The ONLY place errors become wire bodies, in the caller's dialect (the route family):
+// OpenAI `{"error":{message,type,param,code}}`, Anthropic `{"type":"error","error":{type,message}}`.
+// Switchyard's own code rides in `x-switchyard-error`.
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'SY_ERR_REQUEST_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'SY_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'SY_ERR_REQUEST_INVALID',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'SY_ERR_REQUEST_INVALID_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'SY_ERR_REQUEST_INVALID_JSON',
+}
+
+const FASTIFY_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  SY_ERR_REQUEST_TOO_LARGE: 'The request body is too large.',
+  SY_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE: 'Send the request body as application/json.',
+}
+
+/** Any thrown value → a GatewayError (unknown errors become SY_ERR_INTERNAL, their text hidden). */
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err
+  const fastifyCode = (err as FastifyError | null)?.code
+  const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined
+  if (mapped) return new GatewayError(mapped, FASTIFY_MESSAGES[mapped] ?? 'The request body is not valid.', { cause: err })
+  const status = (err as FastifyError | null)?.statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new GatewayError('SY_ERR_REQUEST_INVALID', 'The request is not valid.', { cause: err })
+  }
+  return new GatewayError('SY_ERR_INTERNAL', 'The gateway hit an unexpected error.', { cause: err })
+}
+
+const ANTHROPIC_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  415: 'invalid_request_error',
+  429: 'rate_limit_error',
+  529: 'overloaded_error',
+}
+
+const renderers: Record<Dialect, (err: GatewayError) => unknown> = {
+  openai: (err) => ({
+    error: { message: err.message, type: err.spec.openai.type, param: err.options.param ?? null, code: err.spec.openai.code },
+  }),
+  anthropic: (err) => ({ type: 'error', error: { type: ANTHROPIC_TYPES[err.status] ?? 'api_error', message: err.message } }),
+}
+
+export function dialectOf(url: string): Dialect {
+  return url.startsWith('/v1/messages') ? 'anthropic' : 'openai'
+}
+
+/** The terminal in-band error event ending a stream that already sent bytes. */
+export function renderStreamError(err: GatewayError, dialect: Dialect): string {
+  if (dialect === 'anthropic') return `event: error\ndata: ${JSON.stringify(renderers.anthropic(err))}\n\n`
+  return `data: ${JSON.stringify(renderers.openai(err))}\n\n`
+}
+
+function sendError(err: GatewayError, request: FastifyRequest, reply: FastifyReply) {
+  if (request.gateway) request.gateway.outcome.errorCode = err.code
+  if (err.code === 'SY_ERR_INTERNAL') request.log.error({ err: err.cause }, 'unexpected error')
+  return reply
+    .code(err.status)
+    .header(HEADERS.error, err.code)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(renderers[request.gateway?.dialect ?? dialectOf(request.url)](err))
+}
+
+async function errorHandler(app: FastifyInstance) {
+  app.setErrorHandler((error, request, reply) => sendError(toGatewayError(error), request, reply))
+  app.setNotFoundHandler((request, reply) =>
+    sendError(new GatewayError('SY_ERR_ROUTE_NOT_FOUND', `Unknown request URL: ${request.method} ${request.url.split('?')[0]}.`), request, reply),
+  )
+}
+
+export default fp(errorHandler, { name: 'error-handler' })

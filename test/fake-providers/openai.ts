@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+// A fake of OpenAI's chat completions endpoint, faithful to the documented wire format
+// (JSON body, SSE framing, usage blocks, error bodies, request-id and rate-limit headers).
+// Behaviour is scripted by the requested model id:
+//   error-500 · error-429 (with retry-after) · slow-stream (drips events) · cut-stream (ends
+//   mid-way without [DONE]) · slow-response (answers after SLOW_RESPONSE_MS) · anything else:
+//   echoes the last user message.
+
+export const FAKE_OPENAI_MODELS = {
+  error500: 'error-500',
+  error429: 'error-429',
+  slowStream: 'slow-stream',
+  cutStream: 'cut-stream',
+  slowResponse: 'slow-response',
+} as const
+
+export const SLOW_RESPONSE_MS = 500
+
+export const SLOW_STREAM = { events: 40, intervalMs: 50 } as const
+
+export interface FakeReply {
+  /** Writes bytes to the client and records them. */
+  write(bytes: string): void
+  end(bytes?: string): void
+  head(status: number, headers: Record<string, string>): void
+  /** Resolves false when the client went away before `ms` elapsed. */
+  sleep(ms: number): Promise<boolean>
+}
+
+interface ChatMessage {
+  role?: unknown
+  content?: unknown
+}
+
+interface ChatBody {
+  model?: unknown
+  messages?: unknown
+  stream?: unknown
+  stream_options?: { include_usage?: unknown } | null
+}
+
+const hex = (n: number) => randomBytes(n).toString('hex')
+
+function errorBody(message: string, type: string, code: string | null, param: string | null = null): string {
+  return JSON.stringify({ error: { message, type, param, code } })
+}
+
+function baseHeaders(): Record<string, string> {
+  return {
+    'x-request-id': `req_${hex(16)}`,
+    'openai-processing-ms': '12',
+    'x-ratelimit-limit-requests': '10000',
+    'x-ratelimit-remaining-requests': '9999',
+    'x-ratelimit-reset-requests': '6ms',
+    'x-ratelimit-limit-tokens': '2000000',
+    'x-ratelimit-remaining-tokens': '1999990',
+    'x-ratelimit-reset-tokens': '0s',
+  }
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content
+  if (Array.isArray(content)) {
+    return content
+      .map((part: { type?: unknown; text?: unknown }) => (part?.type === 'text' && typeof part.text === 'string' ? part.text : ''))
+      .join('')
+  }
+  return ''
+}
+
+/** Deterministic token counts: one token per started group of four characters. */
+export function fakeTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4))
+}
+
+function replyFor(body: ChatBody): { prompt: string; content: string } {
+  const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : []
+  const prompt = messages.map((m) => textOf(m.content)).join('\n')
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user')
+  return { prompt, content: lastUser ? textOf(lastUser.content) : 'Hello!' }
+}
+
+function usageOf(prompt: string, content: string) {
+  const promptTokens = fakeTokens(prompt)
+  const completionTokens = fakeTokens(content)
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  }
+}
+
+function completion(model: string, prompt: string, content: string): string {
+  return JSON.stringify({
+    id: `chatcmpl-${hex(12)}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+    usage: usageOf(prompt, content),
+    service_tier: 'default',
+    system_fingerprint: 'fp_fake0001',
+  })
+}
+
+/** The SSE events of one streamed completion, each already framed as `data: …\n\n`. */
+export function streamEvents(model: string, prompt: string, content: string, includeUsage: boolean, pieces?: string[]): string[] {
+  const id = `chatcmpl-${hex(12)}`
+  const created = Math.floor(Date.now() / 1000)
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    `data: ${JSON.stringify({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      service_tier: 'default',
+      system_fingerprint: 'fp_fake0001',
+      choices,
+      ...(includeUsage ? { usage: null } : {}),
+      ...extra,
+    })}\n\n`
+  const deltas = pieces ?? content.split(/(?<= )/)
+  const events = [chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }])]
+  for (const piece of deltas) events.push(chunk([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]))
+  events.push(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]))
+  if (includeUsage) events.push(chunk([], { usage: usageOf(prompt, content) }))
+  events.push('data: [DONE]\n\n')
+  return events
+}
+
+async function sendStream(reply: FakeReply, body: ChatBody, model: string): Promise<void> {
+  const includeUsage = body.stream_options?.include_usage === true
+  const { prompt, content } = replyFor(body)
+  reply.head(200, { ...baseHeaders(), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
+  if (model === FAKE_OPENAI_MODELS.slowStream) {
+    const pieces = Array.from({ length: SLOW_STREAM.events }, (_, i) => `tick${i} `)
+    for (const event of streamEvents(model, prompt, content, includeUsage, pieces)) {
+      reply.write(event)
+      if (!(await reply.sleep(SLOW_STREAM.intervalMs))) return
+    }
+    return reply.end()
+  }
+  const events = streamEvents(model, prompt, content, includeUsage)
+  if (model === FAKE_OPENAI_MODELS.cutStream) {
+    for (const event of events.slice(0, 3)) reply.write(event)
+    return reply.end()
+  }
+  for (const event of events) reply.write(event)
+  reply.end()
+}
+
+export async function handleChatCompletions(rawBody: string, authorization: string | undefined, reply: FakeReply): Promise<void> {
+  if (!authorization?.startsWith('Bearer ') || authorization.length <= 'Bearer '.length) {
+    reply.head(401, { ...baseHeaders(), 'content-type': 'application/json; charset=utf-8' })
+    const message = "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+    return reply.end(errorBody(message, 'invalid_request_error', null))
+  }
+  let body: ChatBody
+  try {
+    body = JSON.parse(rawBody) as ChatBody
+  } catch {
+    reply.head(400, { ...baseHeaders(), 'content-type': 'application/json; charset=utf-8' })
+    return reply.end(errorBody('We could not parse the JSON body of your request.', 'invalid_request_error', null))
+  }
+  const model = typeof body.model === 'string' ? body.model : ''
+  if (model === FAKE_OPENAI_MODELS.error500) {
+    reply.head(500, { ...baseHeaders(), 'content-type': 'application/json; charset=utf-8' })
+    return reply.end(errorBody('The server had an error while processing your request. Sorry about that!', 'server_error', null))
+  }
+  if (model === FAKE_OPENAI_MODELS.error429) {
+    reply.head(429, { ...baseHeaders(), 'content-type': 'application/json; charset=utf-8', 'retry-after': '2', 'retry-after-ms': '1500', 'x-ratelimit-remaining-requests': '0' })
+    return reply.end(errorBody(`Rate limit reached for ${model} on requests per min (RPM): Limit 3, Used 3, Requested 1.`, 'requests', 'rate_limit_exceeded'))
+  }
+  if (model === FAKE_OPENAI_MODELS.slowResponse && !(await reply.sleep(SLOW_RESPONSE_MS))) return
+  if (body.stream === true) return sendStream(reply, body, model)
+  const { prompt, content } = replyFor(body)
+  reply.head(200, { ...baseHeaders(), 'content-type': 'application/json' })
+  reply.end(completion(model, prompt, content))
+}
+
+export function notFound(req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' })
+  res.end(errorBody(`Invalid URL (${req.method ?? 'GET'} ${req.url ?? '/'})`, 'invalid_request_error', null))
+}

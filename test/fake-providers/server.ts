@@ -1,0 +1,122 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { type FakeReply, handleChatCompletions, notFound } from './openai.ts'
+
+// Fake LLM providers on one real HTTP server (127.0.0.1), one path prefix per provider:
+// `/openai/v1` today; Anthropic, Gemini and Bedrock fakes slot in beside it.
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  headers: IncomingHttpHeaders
+  body: string
+  /** What the fake answered, byte for byte, once the exchange is over. */
+  response: { status: number; headers: Record<string, string>; body: Buffer } | null
+  /** True when the client went away before the fake finished its answer. */
+  aborted: boolean
+  /** Resolves when the exchange is over (answer finished or client gone). */
+  done: Promise<void>
+}
+
+export interface FakeProviders {
+  url: string
+  openaiBaseUrl: string
+  requests: RecordedRequest[]
+  close(): Promise<void>
+}
+
+function recordingReply(res: ServerResponse, record: RecordedRequest): FakeReply {
+  const sent: Buffer[] = []
+  let status = 0
+  let headers: Record<string, string> = {}
+  const finish = () => {
+    record.response = { status, headers, body: Buffer.concat(sent) }
+  }
+  res.on('close', () => {
+    if (!res.writableFinished) record.aborted = true
+    finish()
+  })
+  return {
+    head(s, h) {
+      status = s
+      headers = h
+      res.writeHead(s, h)
+      res.flushHeaders()
+    },
+    write(bytes) {
+      if (res.destroyed) return
+      sent.push(Buffer.from(bytes))
+      res.write(bytes)
+    },
+    end(bytes) {
+      if (res.destroyed) return
+      if (bytes !== undefined) sent.push(Buffer.from(bytes))
+      res.end(bytes)
+    },
+    sleep(ms) {
+      return new Promise((resolve) => {
+        if (res.destroyed) return resolve(false)
+        const onClose = () => {
+          clearTimeout(timer)
+          resolve(false)
+        }
+        const timer = setTimeout(() => {
+          res.off('close', onClose)
+          resolve(!res.destroyed)
+        }, ms)
+        res.once('close', onClose)
+      })
+    },
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, requests: RecordedRequest[] | null): Promise<void> {
+  const body = await readBody(req)
+  let resolveDone = () => {}
+  const record: RecordedRequest = {
+    method: req.method ?? 'GET',
+    path: req.url ?? '/',
+    headers: req.headers,
+    body,
+    response: null,
+    aborted: false,
+    done: new Promise<void>((resolve) => (resolveDone = resolve)),
+  }
+  res.on('close', () => resolveDone())
+  requests?.push(record)
+  if (req.method === 'POST' && req.url === '/openai/v1/chat/completions') {
+    return handleChatCompletions(body, req.headers.authorization, recordingReply(res, record))
+  }
+  notFound(req, res)
+}
+
+/** `record: false` keeps nothing per request (long benchmark runs). */
+export async function startFakeProviders(options: { port?: number; record?: boolean } = {}): Promise<FakeProviders> {
+  const requests: RecordedRequest[] = []
+  const recorded = options.record === false ? null : requests
+  const server = createServer((req, res) => {
+    handle(req, res, recorded).catch(() => res.destroy())
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  const url = `http://127.0.0.1:${port}`
+  return {
+    url,
+    openaiBaseUrl: `${url}/openai/v1`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
