@@ -30,7 +30,7 @@ const result = await engine.diff({
   exitCode: null,
   filters: { externalTables: [], externalEnums: [] },
 })
-const sql = result.stdout.trim()
+const sql = (result.stdout ?? '').trim()
 if (sql === '' || /^-- This is an empty migration\.?$/.test(sql)) {
   process.stderr.write('schema.prisma has no changes since the last migration\n')
   process.exit(0)

@@ -33,7 +33,9 @@ export class EnvError extends Error {
 }
 
 export function parseSwitchyardEnv(source: Record<string, string | undefined>): SwitchyardEnv {
-  const result = SwitchyardEnv.safeParse(source)
+  // An empty variable means unset (`REDIS_URL= npm start` is the embedded default).
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''))
+  const result = SwitchyardEnv.safeParse(present)
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
     throw new EnvError(`invalid environment:\n${lines.join('\n')}`)

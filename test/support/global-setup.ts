@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import pg from 'pg'
@@ -50,6 +51,9 @@ export default async function setup(project: TestProject) {
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
   const database = `switchyard_test_${runId}`
   const redisPrefix = `sytest:${runId}:`
+
+  // End-to-end tests start the control plane directly: its console must be built first.
+  execFileSync(process.execPath, ['control-plane/bin/ensure-build.mjs'], { stdio: ['ignore', 'inherit', 'inherit'] })
 
   const admin = await checkPostgres()
   const redis = await checkRedis()

@@ -1,0 +1,93 @@
+import { ApiError } from '@switchyard/shared/errors'
+import { newId } from '@switchyard/shared/ids'
+import { adminTokenHint, generateAdminToken, hashAdminToken } from '@switchyard/shared/keys'
+import { z } from 'zod'
+import { type Db, type DbClient, isUniqueViolation, type Role } from '../lib/db.server.ts'
+import { createAdminToken } from '../models/admin-token.server.ts'
+import { recordAuditEvent } from '../models/audit-event.server.ts'
+import { createMembership, createTeam, listMembershipsOfUser, teamSlugExists } from '../models/team.server.ts'
+import { createUser, findUserByEmail } from '../models/user.server.ts'
+import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from './password.server.ts'
+
+// Accounts: the first user + team (bootstrap) and admin tokens for existing users.
+
+export const Email = z.email().max(320).transform((e) => e.toLowerCase())
+export const Password = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH)
+export const TeamName = z.string().trim().min(1).max(100)
+
+export const BootstrapInput = z.object({ email: Email, password: Password, team: TeamName })
+export type BootstrapInput = z.infer<typeof BootstrapInput>
+
+export const TokenCreateInput = z.object({ email: Email, password: z.string().min(1), team: z.string().optional() })
+export type TokenCreateInput = z.infer<typeof TokenCreateInput>
+
+export function slugify(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+  return slug || 'team'
+}
+
+async function uniqueSlug(db: DbClient, name: string): Promise<string> {
+  const base = slugify(name)
+  if (!(await teamSlugExists(db, base))) return base
+  for (let n = 2; ; n++) {
+    const candidate = `${base}-${n}`
+    if (!(await teamSlugExists(db, candidate))) return candidate
+  }
+}
+
+async function mintAdminToken(db: DbClient, owner: { teamId: string; userId: string; role: Role }) {
+  const token = generateAdminToken()
+  const id = newId('adminToken')
+  await createAdminToken(db, {
+    id,
+    ...owner,
+    name: 'cli',
+    tokenHash: hashAdminToken(token),
+    keyHint: adminTokenHint(token),
+  })
+  await recordAuditEvent(db, {
+    teamId: owner.teamId,
+    actorUserId: owner.userId,
+    actorTokenId: null,
+    action: 'admin_token.create',
+    targetType: 'admin_token',
+    targetId: id,
+    details: { role: owner.role },
+  })
+  return token
+}
+
+export async function bootstrap(db: Db, input: BootstrapInput): Promise<{ userId: string; teamId: string; adminToken: string }> {
+  if (await findUserByEmail(db, input.email)) throw new ApiError('conflict', `a user with email ${input.email} already exists`)
+  const passwordHash = await hashPassword(input.password)
+  try {
+    return await db.$transaction(async (tx) => {
+      const user = await createUser(tx, { id: newId('user'), email: input.email, passwordHash })
+      const team = await createTeam(tx, { id: newId('team'), name: input.team, slug: await uniqueSlug(tx, input.team) })
+      await createMembership(tx, { id: newId('membership'), teamId: team.id, userId: user.id, role: 'owner' })
+      const adminToken = await mintAdminToken(tx, { teamId: team.id, userId: user.id, role: 'owner' })
+      return { userId: user.id, teamId: team.id, adminToken }
+    })
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ApiError('conflict', `a user with email ${input.email} already exists`)
+    throw err
+  }
+}
+
+export async function createTokenForUser(db: Db, input: TokenCreateInput): Promise<{ adminToken: string }> {
+  const user = await findUserByEmail(db, input.email)
+  const valid = user ? await verifyPassword(user.passwordHash, input.password) : false
+  if (!user || !valid) throw new ApiError('unauthorized', 'wrong email or password')
+  const memberships = await listMembershipsOfUser(db, user.id)
+  const membership = input.team
+    ? memberships.find((m) => m.team.name === input.team || m.team.slug === input.team)
+    : memberships[0]
+  if (!membership) throw new ApiError('not_found', input.team ? `no team "${input.team}" for this user` : 'this user has no team')
+  const adminToken = await mintAdminToken(db, { teamId: membership.team.id, userId: user.id, role: membership.role })
+  return { adminToken }
+}
