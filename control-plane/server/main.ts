@@ -43,7 +43,10 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     log(`control-plane: ${signal}, shutting down`)
-    void shutdown().then(() => process.exit(0))
+    void shutdown().then(() => {
+      log('control-plane: stopped cleanly')
+      process.exit(0)
+    })
   }
   process.on('SIGINT', () => onSignal('SIGINT'))
   process.on('SIGTERM', () => onSignal('SIGTERM'))

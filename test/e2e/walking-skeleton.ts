@@ -1,6 +1,6 @@
 import OpenAI from 'openai'
 import { expect } from 'vitest'
-import { startFakeProviders } from '../fake-providers/server.ts'
+import type { startFakeProviders } from '../fake-providers/server.ts'
 import { adminApi } from '../support/admin-api.ts'
 import { runCli } from '../support/processes.ts'
 
@@ -90,7 +90,7 @@ export async function completeStreamedAndNot(ctx: SkeletonContext, fake: FakePro
   // What reached the provider: its own key (from the vault), the upstream model id.
   const upstream = fake.requests[before]
   expect(upstream?.headers.authorization).toBe(`Bearer ${ctx.providerKey}`)
-  expect((upstream?.body as { model?: string }).model).toBe('gpt-4o-mini')
+  expect(JSON.parse(upstream?.body ?? '{}')).toMatchObject({ model: 'gpt-4o-mini' })
 
   const stream = await ctx.client.chat.completions.create({
     model: 'fake-openai/gpt-4o-mini',
