@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import errorHandler from './plugins/error-handler.ts'
 import gatewayServices from './plugins/gateway-services.ts'
 import responseHeaders from './plugins/response-headers.ts'
+import messages from './routes/anthropic/messages.ts'
 import health from './routes/health.ts'
 import chatCompletions from './routes/openai/chat-completions.ts'
 
@@ -48,5 +49,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
   await app.register(health)
   await app.register(chatCompletions)
+  await app.register(messages)
   return app
 }

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { echo, type FakeReply, fakeTokens, hex, SLOW_STREAM, slowPieces } from './fake-content.ts'
 
 // A fake of OpenAI's chat completions endpoint, faithful to the documented wire format
 // (JSON body, SSE framing, usage blocks, error bodies, request-id and rate-limit headers).
@@ -18,30 +18,12 @@ export const FAKE_OPENAI_MODELS = {
 
 export const SLOW_RESPONSE_MS = 500
 
-export const SLOW_STREAM = { events: 40, intervalMs: 50 } as const
-
-export interface FakeReply {
-  /** Writes bytes to the client and records them. */
-  write(bytes: string): void
-  end(bytes?: string): void
-  head(status: number, headers: Record<string, string>): void
-  /** Resolves false when the client went away before `ms` elapsed. */
-  sleep(ms: number): Promise<boolean>
-}
-
-interface ChatMessage {
-  role?: unknown
-  content?: unknown
-}
-
 interface ChatBody {
   model?: unknown
   messages?: unknown
   stream?: unknown
   stream_options?: { include_usage?: unknown } | null
 }
-
-const hex = (n: number) => randomBytes(n).toString('hex')
 
 function errorBody(message: string, type: string, code: string | null, param: string | null = null): string {
   return JSON.stringify({ error: { message, type, param, code } })
@@ -58,28 +40,6 @@ function baseHeaders(): Record<string, string> {
     'x-ratelimit-remaining-tokens': '1999990',
     'x-ratelimit-reset-tokens': '0s',
   }
-}
-
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content
-  if (Array.isArray(content)) {
-    return content
-      .map((part: { type?: unknown; text?: unknown }) => (part?.type === 'text' && typeof part.text === 'string' ? part.text : ''))
-      .join('')
-  }
-  return ''
-}
-
-/** Deterministic token counts: one token per started group of four characters. */
-export function fakeTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4))
-}
-
-function replyFor(body: ChatBody): { prompt: string; content: string } {
-  const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : []
-  const prompt = messages.map((m) => textOf(m.content)).join('\n')
-  const lastUser = [...messages].reverse().find((m) => m.role === 'user')
-  return { prompt, content: lastUser ? textOf(lastUser.content) : 'Hello!' }
 }
 
 function usageOf(prompt: string, content: string) {
@@ -134,11 +94,10 @@ export function streamEvents(model: string, prompt: string, content: string, inc
 
 async function sendStream(reply: FakeReply, body: ChatBody, model: string): Promise<void> {
   const includeUsage = body.stream_options?.include_usage === true
-  const { prompt, content } = replyFor(body)
+  const { prompt, content } = echo(body.messages)
   reply.head(200, { ...baseHeaders(), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
   if (model === FAKE_OPENAI_MODELS.slowStream) {
-    const pieces = Array.from({ length: SLOW_STREAM.events }, (_, i) => `tick${i} `)
-    for (const event of streamEvents(model, prompt, content, includeUsage, pieces)) {
+    for (const event of streamEvents(model, prompt, content, includeUsage, slowPieces())) {
       reply.write(event)
       if (!(await reply.sleep(SLOW_STREAM.intervalMs))) return
     }
@@ -177,7 +136,7 @@ export async function handleChatCompletions(rawBody: string, authorization: stri
   }
   if (model === FAKE_OPENAI_MODELS.slowResponse && !(await reply.sleep(SLOW_RESPONSE_MS))) return
   if (body.stream === true) return sendStream(reply, body, model)
-  const { prompt, content } = replyFor(body)
+  const { prompt, content } = echo(body.messages)
   reply.head(200, { ...baseHeaders(), 'content-type': 'application/json' })
   reply.end(completion(model, prompt, content))
 }

@@ -1,9 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type FakeReply, handleChatCompletions, notFound } from './openai.ts'
+import * as anthropic from './anthropic.ts'
+import type { FakeReply } from './fake-content.ts'
+import * as openai from './openai.ts'
 
 // Fake LLM providers on one real HTTP server (127.0.0.1), one path prefix per provider:
-// `/openai/v1` today; Anthropic, Gemini and Bedrock fakes slot in beside it.
+// `/openai/v1` (base URL includes /v1) and `/anthropic` (base URL without /v1, CONTRACT.md);
+// Gemini and Bedrock fakes slot in beside them.
 
 export interface RecordedRequest {
   method: string
@@ -21,6 +24,8 @@ export interface RecordedRequest {
 export interface FakeProviders {
   url: string
   openaiBaseUrl: string
+  /** An `anthropic` connection's baseUrl: `/v1/messages` is appended to it. */
+  anthropicBaseUrl: string
   requests: RecordedRequest[]
   close(): Promise<void>
 }
@@ -91,9 +96,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, requests: Recor
   res.on('close', () => resolveDone())
   requests?.push(record)
   if (req.method === 'POST' && req.url === '/openai/v1/chat/completions') {
-    return handleChatCompletions(body, req.headers.authorization, recordingReply(res, record))
+    return openai.handleChatCompletions(body, req.headers.authorization, recordingReply(res, record))
   }
-  notFound(req, res)
+  if (req.method === 'POST' && req.url === '/anthropic/v1/messages') {
+    return anthropic.handleMessages(body, req.headers, recordingReply(res, record))
+  }
+  if (req.url?.startsWith('/anthropic/')) return anthropic.notFound(req, res)
+  openai.notFound(req, res)
 }
 
 /** `record: false` keeps nothing per request (long benchmark runs). */
@@ -112,6 +121,7 @@ export async function startFakeProviders(options: { port?: number; record?: bool
   return {
     url,
     openaiBaseUrl: `${url}/openai/v1`,
+    anthropicBaseUrl: `${url}/anthropic`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

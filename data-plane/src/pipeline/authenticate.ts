@@ -1,20 +1,24 @@
 import { hashVirtualKey, isWellFormedVirtualKey } from '@switchyard/shared/keys'
 import { GatewayError } from '../errors.ts'
+import type { Dialect } from '../providers/types.ts'
 import type { RequestContext } from './context.ts'
 
-// 1. The virtual key → ctx.key. A malformed key is refused before any lookup; unknown and
-// revoked keys (absent from the snapshot) and expired keys get the same 401.
+// 1. The virtual key → ctx.key, from the dialect's key header (Anthropic's `x-api-key`) or else
+// `Authorization: Bearer`. A malformed key is refused before any lookup; unknown and revoked
+// keys (absent from the snapshot) and expired keys get the same 401.
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
+const WHERE_TO_SEND: Record<Dialect, string> = {
+  openai: 'in an Authorization header using Bearer auth',
+  anthropic: 'in an x-api-key header (or an Authorization header using Bearer auth)',
+}
+
 export async function authenticate(ctx: RequestContext): Promise<void> {
   const match = ctx.authorization ? BEARER.exec(ctx.authorization) : null
-  const presented = match?.[1]
+  const presented = ctx.apiKey || match?.[1]
   if (!presented) {
-    throw new GatewayError(
-      'SY_ERR_AUTH_INVALID_KEY',
-      "You didn't provide an API key. Send your Switchyard virtual key in an Authorization header using Bearer auth.",
-    )
+    throw new GatewayError('SY_ERR_AUTH_INVALID_KEY', `You didn't provide an API key. Send your Switchyard virtual key ${WHERE_TO_SEND[ctx.dialect]}.`)
   }
   const invalid = () => new GatewayError('SY_ERR_AUTH_INVALID_KEY', 'Incorrect API key provided. Use a Switchyard virtual key (sy-…).')
   if (!isWellFormedVirtualKey(presented)) throw invalid()

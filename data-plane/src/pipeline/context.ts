@@ -44,7 +44,11 @@ export interface RequestContext {
   /** Read once per request: the whole request sees one snapshot version. */
   runtime: RuntimeConfig | null
   authorization: string | undefined
+  /** The dialect's own key header (Anthropic's `x-api-key`), when the route has one. */
+  apiKey: string | undefined
   accept: string | undefined
+  /** The client headers the route forwards to the adapter (lower-case names). */
+  clientHeaders: Readonly<Record<string, string>>
   rawBody: Buffer | undefined
   /** Aborted when the client goes away. */
   signal: AbortSignal
@@ -71,7 +75,9 @@ export function createContext(init: {
   dialect: Dialect
   runtime: RuntimeConfig | null
   authorization: string | undefined
+  apiKey: string | undefined
   accept: string | undefined
+  clientHeaders: Readonly<Record<string, string>>
   rawBody: Buffer | undefined
   signal: AbortSignal
   upstreamClient: UpstreamClient

@@ -1,4 +1,3 @@
-import { HEADERS } from '@switchyard/shared/headers'
 import { GatewayError } from '../errors.ts'
 import type { RequestContext } from './context.ts'
 
@@ -15,10 +14,11 @@ export async function execute(ctx: RequestContext): Promise<void> {
     stream: ctx.stream,
     clientWantsUsage: ctx.clientWantsUsage,
     accept: ctx.accept,
+    clientHeaders: ctx.clientHeaders,
   })
   const sentAt = performance.now()
   const response = await ctx.upstreamClient.send(request, { timeouts: target.provider.timeouts, signal: ctx.signal })
-  const upstreamRequestId = response.headers[HEADERS.requestId]
+  const upstreamRequestId = response.headers[target.adapter.requestIdHeader]
   ctx.upstream = {
     response,
     sentAt,

@@ -8,10 +8,11 @@ import { resolveTarget } from './resolve-target.ts'
 // THE ORDER of the request pipeline. Each stage enriches ctx or throws a GatewayError; no
 // stage calls the next.
 //
-//   1. authenticate     Authorization: Bearer <virtual key> → ctx.key            (401)
+//   1. authenticate     x-api-key (Anthropic) or Authorization: Bearer → ctx.key (401)
 //   2. parse-body       JSON body → ctx.body, requestedModel, stream, usage ask  (400)
 //   3. authorize-model  the key's allowedModels                                  (403)
-//   4. resolve-target   <connection>/<model> in the key's team → ctx.target      (404, 400 unsupported type)
+//   4. resolve-target   <connection>/<model> in the key's team → ctx.target      (404, 400 unsupported
+//                       type, 400 other API family: translation comes later)
 //      (later: rate limit, budget reservation, route alias + strategy, cache lookup)
 //   5. execute          adapter builds the request, upstream/client sends it     (502, 504)
 //                       → ctx.upstream (status + headers)

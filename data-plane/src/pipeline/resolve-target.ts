@@ -1,9 +1,14 @@
 import { GatewayError } from '../errors.ts'
 import { adapterFor } from '../providers/registry.ts'
+import type { Dialect } from '../providers/types.ts'
 import type { RequestContext } from './context.ts'
 
 // 4. `<connection>/<upstream model>` (split at the first `/`) → the team's connection, its
 // adapter and the upstream model id. (Later: a string naming no connection is a route alias.)
+// A connection of the other API family is refused by name until translation exists.
+
+const API_NAMES: Record<Dialect, string> = { openai: 'OpenAI Chat Completions API', anthropic: 'Anthropic Messages API' }
+const ENDPOINTS: Record<Dialect, string> = { openai: 'POST /v1/chat/completions', anthropic: 'POST /v1/messages' }
 
 export async function resolveTarget(ctx: RequestContext): Promise<void> {
   const model = ctx.requestedModel ?? ''
@@ -23,6 +28,15 @@ export async function resolveTarget(ctx: RequestContext): Promise<void> {
     throw new GatewayError(
       'SY_ERR_PROVIDER_UNSUPPORTED',
       `Provider connection '${provider.name}' has type '${provider.type}', which this gateway version cannot serve on this endpoint yet.`,
+      { param: 'model' },
+    )
+  }
+  if (adapter.wire !== ctx.dialect) {
+    throw new GatewayError(
+      'SY_ERR_PROVIDER_UNSUPPORTED',
+      `Provider connection '${provider.name}' has type '${provider.type}', which speaks the ${API_NAMES[adapter.wire]}; ` +
+        `this gateway version cannot yet translate ${API_NAMES[ctx.dialect]} requests to it. ` +
+        `Call it through ${ENDPOINTS[adapter.wire]} instead, or use a connection of the same API family.`,
       { param: 'model' },
     )
   }

@@ -34,22 +34,11 @@ export function toGatewayError(err: unknown): GatewayError {
   return new GatewayError('SY_ERR_INTERNAL', 'The gateway hit an unexpected error.', { cause: err })
 }
 
-const ANTHROPIC_TYPES: Record<number, string> = {
-  400: 'invalid_request_error',
-  401: 'authentication_error',
-  403: 'permission_error',
-  404: 'not_found_error',
-  413: 'request_too_large',
-  415: 'invalid_request_error',
-  429: 'rate_limit_error',
-  529: 'overloaded_error',
-}
-
 const renderers: Record<Dialect, (err: GatewayError) => unknown> = {
   openai: (err) => ({
     error: { message: err.message, type: err.spec.openai.type, param: err.options.param ?? null, code: err.spec.openai.code },
   }),
-  anthropic: (err) => ({ type: 'error', error: { type: ANTHROPIC_TYPES[err.status] ?? 'api_error', message: err.message } }),
+  anthropic: (err) => ({ type: 'error', error: { type: err.spec.anthropic, message: err.message } }),
 }
 
 export function dialectOf(url: string): Dialect {

@@ -1,4 +1,5 @@
 import type { ProviderType } from '@switchyard/shared/snapshot'
+import { anthropicAdapter } from './anthropic/adapter.ts'
 import { openaiAdapter } from './openai/adapter.ts'
 import type { ProviderAdapter } from './types.ts'
 
@@ -7,7 +8,7 @@ import type { ProviderAdapter } from './types.ts'
 export const adapters = {
   openai: openaiAdapter,
   'openai-compatible': openaiAdapter,
-  anthropic: null,
+  anthropic: anthropicAdapter,
   'azure-openai': null,
   google: null,
   bedrock: null,

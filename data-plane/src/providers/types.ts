@@ -18,6 +18,8 @@ export interface ChatRequestInput {
   /** The client asked for usage in its stream; otherwise the adapter asks upstream for it. */
   clientWantsUsage: boolean
   accept: string | undefined
+  /** The client's headers the route lets through (e.g. `anthropic-version`), lower-case names. */
+  clientHeaders: Readonly<Record<string, string>>
 }
 
 export interface ResponseFacts {
@@ -27,19 +29,23 @@ export interface ResponseFacts {
 }
 
 export interface StreamEventFacts {
-  /** The end-of-stream sentinel (`[DONE]`). */
+  /** The end-of-stream marker (`[DONE]`, `message_stop`). */
   done: boolean
   /** The usage-only event the gateway asked for on the client's behalf. */
   usageOnly: boolean
+  /** An in-band error event: the HTTP status the upstream would have answered with. */
+  errorStatus?: number
 }
 
 export interface StreamReader extends ResponseFacts {
-  /** Reads one SSE event's data; updates usage/model as it goes. */
-  read(data: string): StreamEventFacts
+  /** Reads one SSE event (its data, and its `event:` name if any); updates usage/model as it goes. */
+  read(data: string, event: string | null): StreamEventFacts
 }
 
 export interface ProviderAdapter {
   wire: Dialect
+  /** The upstream response header carrying the provider's own request id. */
+  requestIdHeader: string
   buildChatRequest(input: ChatRequestInput): UpstreamRequest
   readResponse(json: unknown): ResponseFacts
   createStreamReader(): StreamReader

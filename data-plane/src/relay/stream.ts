@@ -5,58 +5,114 @@ import { GatewayError } from '../errors.ts'
 import type { RequestContext, UpstreamExchange } from '../pipeline/context.ts'
 import { renderStreamError } from '../plugins/error-handler.ts'
 import { passUpstreamHeaders } from '../plugins/response-headers.ts'
-import type { ProviderAdapter } from '../providers/types.ts'
-import { SseDecoder } from '../upstream/sse.ts'
+import type { ProviderAdapter, StreamEventFacts, StreamReader } from '../providers/types.ts'
+import { type SseEvent, SseDecoder } from '../upstream/sse.ts'
 import { upstreamError } from '../upstream/client.ts'
 
 // A streamed upstream answer: every SSE event forwarded as its raw bytes, one write per event
 // (no coalescing), never re-serialized. The one exception (CONTRACT.md): when the gateway asked
-// for usage on the client's behalf, the final usage-only event is dropped. A stream that ends
-// without its end marker, or breaks, gets a terminal in-band error event.
+// for usage on the client's behalf, the final usage-only event is dropped.
+// Nothing is sent before the first event with data has arrived: if that event is an in-band
+// error (Anthropic's `event: error` on an HTTP 200, e.g. overloaded_error), the stream never
+// started, so it is relayed as an error response with the status the error stands for. A
+// stream that ends without its end marker, or breaks, after bytes were sent gets a terminal
+// in-band error event (unless the upstream's own error event already ended it).
 
-export function relayStream(ctx: RequestContext, reply: FastifyReply, exchange: UpstreamExchange, adapter: ProviderAdapter) {
-  const out = new PassThrough()
+export interface StreamRelay {
+  sent: FastifyReply
+  /** Resolves when the stream is over; null when the reply is a whole (error) answer instead. */
+  done: Promise<void> | null
+}
+
+interface Opening {
+  /** Events before the first one with data (comments), forwarded ahead of it. */
+  lead: SseEvent[]
+  first: SseEvent & { data: string }
+  facts: StreamEventFacts
+}
+
+export async function relayStream(
+  ctx: RequestContext,
+  reply: FastifyReply,
+  exchange: UpstreamExchange,
+  adapter: ProviderAdapter,
+): Promise<StreamRelay> {
+  const events = sseEvents(exchange.response.body)
+  const reader = adapter.createStreamReader()
+  const opening = await openStream(events, reader)
   passUpstreamHeaders(reply, exchange.response.headers)
+  if (opening.facts.errorStatus !== undefined) {
+    events.return(undefined).catch(() => {})
+    exchange.doneAt = performance.now()
+    ctx.outcome.errorCode = 'SY_ERR_UPSTREAM_STATUS'
+    const sent = reply.code(opening.facts.errorStatus).header('content-type', 'application/json').send(Buffer.from(opening.first.data))
+    return { sent, done: null }
+  }
+  const out = new PassThrough()
   reply.header('content-type', exchange.response.headers['content-type'] ?? 'text/event-stream')
   reply.header('cache-control', 'no-cache')
   reply.header('x-accel-buffering', 'no')
   ctx.outcome.stream = { result: 'incomplete' }
-  const done = pump({ ctx, exchange, adapter, out })
+  const done = pump({ ctx, exchange, events, reader, opening, out })
   return { done, sent: reply.code(exchange.response.statusCode).send(out) }
+}
+
+async function* sseEvents(body: AsyncIterable<unknown>): AsyncGenerator<SseEvent, void, undefined> {
+  const decoder = new SseDecoder()
+  for await (const chunk of body) yield* decoder.push(chunk as Buffer)
+  yield* decoder.end()
+}
+
+/** Reads up to the first event with data. Failing here, nothing was sent: a plain error reply. */
+async function openStream(events: AsyncGenerator<SseEvent, void, undefined>, reader: StreamReader): Promise<Opening> {
+  const lead: SseEvent[] = []
+  try {
+    for (;;) {
+      const next = await events.next()
+      if (next.done) {
+        throw new GatewayError('SY_ERR_UPSTREAM_STREAM_INCOMPLETE', 'The upstream provider ended the stream before sending any event.')
+      }
+      const { data } = next.value
+      if (data === null) lead.push(next.value)
+      else return { lead, first: { ...next.value, data }, facts: reader.read(data, next.value.event) }
+    }
+  } catch (err) {
+    throw upstreamError(err)
+  }
 }
 
 interface PumpInput {
   ctx: RequestContext
   exchange: UpstreamExchange
-  adapter: ProviderAdapter
+  events: AsyncGenerator<SseEvent, void, undefined>
+  reader: StreamReader
+  opening: Opening
   out: PassThrough
 }
 
-async function pump({ ctx, exchange, adapter, out }: PumpInput): Promise<void> {
-  const decoder = new SseDecoder()
-  const reader = adapter.createStreamReader()
+async function pump({ ctx, exchange, events, reader, opening, out }: PumpInput): Promise<void> {
   const stream = ctx.outcome.stream as { result: 'success' | 'incomplete' | 'client_cancelled' }
   let sawEnd = false
+  let upstreamFailed = false
 
-  const forward = async (raw: Buffer, data: string | null) => {
-    if (data !== null) {
-      const facts = reader.read(data)
-      if (facts.done) sawEnd = true
-      if (facts.usageOnly && !ctx.clientWantsUsage) return
-    }
+  const forward = async (event: SseEvent, facts: StreamEventFacts | null) => {
+    if (facts?.done) sawEnd = true
+    if (facts?.errorStatus !== undefined) upstreamFailed = true
+    if (facts?.usageOnly && !ctx.clientWantsUsage) return
     ctx.outcome.ttftMs ??= Math.round(performance.now() - ctx.startedAt)
-    if (!out.write(raw)) await once(out, 'drain', { signal: ctx.signal })
+    if (!out.write(event.raw)) await once(out, 'drain', { signal: ctx.signal })
   }
 
   try {
-    for await (const chunk of exchange.response.body) {
-      for (const event of decoder.push(chunk as Buffer)) await forward(event.raw, event.data)
-    }
-    for (const event of decoder.end()) await forward(event.raw, event.data)
-    if (!sawEnd) {
+    for (const event of opening.lead) await forward(event, null)
+    await forward(opening.first, opening.facts)
+    for await (const event of events) await forward(event, event.data === null ? null : reader.read(event.data, event.event))
+    if (!sawEnd && !upstreamFailed) {
       throw new GatewayError('SY_ERR_UPSTREAM_STREAM_INCOMPLETE', 'The upstream provider ended the stream before it was complete.')
     }
-    stream.result = 'success'
+    stream.result = sawEnd ? 'success' : 'incomplete'
+    // The upstream ended its stream with its own error event: relayed as it was, nothing added.
+    if (!sawEnd) ctx.outcome.errorCode = 'SY_ERR_UPSTREAM_STATUS'
   } catch (err) {
     if (ctx.signal.aborted) {
       stream.result = 'client_cancelled'

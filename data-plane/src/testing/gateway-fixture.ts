@@ -89,7 +89,10 @@ export async function startGateway(
   const defaultParts = (version: number): SnapshotParts => ({
     version,
     keys: [{ id: 'vk_1', key }],
-    providers: [{ id: 'prov_1', name: 'fake', baseUrl: fake.openaiBaseUrl }],
+    providers: [
+      { id: 'prov_1', name: 'fake', baseUrl: fake.openaiBaseUrl },
+      { id: 'prov_2', name: 'anthropic', type: 'anthropic', baseUrl: fake.anthropicBaseUrl },
+    ],
   })
   if (options.publish !== false) await infra.snapshots.publish(1, JSON.stringify(buildTestSnapshot(defaultParts(1), keyring)))
   const dataPlane = await buildDataPlane({ env: testEnv(options.env), infra, keyring, dataDir, pollIntervalMs: 100 })
@@ -135,16 +138,32 @@ export async function waitForLogEvents(gateway: Gateway, count: number, timeoutM
   }
 }
 
-export function chat(gateway: Gateway, body: unknown, init: { key?: string | null; headers?: Record<string, string>; signal?: AbortSignal } = {}) {
-  const key = init.key === undefined ? gateway.key : init.key
-  return fetch(`${gateway.url}/v1/chat/completions`, {
+interface PostInit {
+  /** The virtual key to send (default: the fixture's; null: none). */
+  key?: string | null
+  headers?: Record<string, string>
+  signal?: AbortSignal
+}
+
+function post(url: string, body: unknown, headers: Record<string, string>, signal: AbortSignal | undefined) {
+  return fetch(url, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(key === null ? {} : { authorization: `Bearer ${key}` }),
-      ...init.headers,
-    },
+    headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
-    signal: init.signal,
+    signal,
   })
+}
+
+/** POST /v1/chat/completions as the OpenAI SDK sends it (`Authorization: Bearer`). */
+export function chat(gateway: Gateway, body: unknown, init: PostInit = {}) {
+  const key = init.key === undefined ? gateway.key : init.key
+  const auth: Record<string, string> = key === null ? {} : { authorization: `Bearer ${key}` }
+  return post(`${gateway.url}/v1/chat/completions`, body, { ...auth, ...init.headers }, init.signal)
+}
+
+/** POST /v1/messages as the Anthropic SDK sends it (`x-api-key`, `anthropic-version`). */
+export function messages(gateway: Gateway, body: unknown, init: PostInit = {}) {
+  const key = init.key === undefined ? gateway.key : init.key
+  const auth: Record<string, string> = key === null ? {} : { 'x-api-key': key }
+  return post(`${gateway.url}/v1/messages`, body, { ...auth, 'anthropic-version': '2023-06-01', ...init.headers }, init.signal)
 }

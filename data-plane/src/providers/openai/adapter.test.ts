@@ -16,7 +16,7 @@ const provider: RuntimeProvider = {
 describe('openai adapter', () => {
   it('replaces only the model, and asks for usage on streams without mutating the client body', () => {
     const body = { model: 'fake/gpt-4o', messages: [], stream: true, stream_options: { foo: 1 }, temperature: 0.2 }
-    const request = openaiAdapter.buildChatRequest({ provider, body, upstreamModel: 'gpt-4o', stream: true, clientWantsUsage: false, accept: undefined })
+    const request = openaiAdapter.buildChatRequest({ provider, body, upstreamModel: 'gpt-4o', stream: true, clientWantsUsage: false, accept: undefined, clientHeaders: {} })
     expect(request.url.href).toBe('http://127.0.0.1:9/openai/v1/chat/completions')
     expect(request.headers.authorization).toBe('Bearer sk-upstream')
     expect(JSON.parse(request.body ?? '')).toEqual({ ...body, model: 'gpt-4o', stream_options: { foo: 1, include_usage: true } })
@@ -26,12 +26,12 @@ describe('openai adapter', () => {
 
   it('reads model and usage from a stream and flags only the final usage-only chunk', () => {
     const reader = openaiAdapter.createStreamReader()
-    expect(reader.read('{"model":"gpt-4o-2024","choices":[{"delta":{"content":"hi"}}],"usage":null}')).toEqual({ done: false, usageOnly: false })
+    expect(reader.read('{"model":"gpt-4o-2024","choices":[{"delta":{"content":"hi"}}],"usage":null}', null)).toEqual({ done: false, usageOnly: false })
     expect(reader.model).toBe('gpt-4o-2024')
     expect(
-      reader.read('{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5,"prompt_tokens_details":{"cached_tokens":1}}}'),
+      reader.read('{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5,"prompt_tokens_details":{"cached_tokens":1}}}', null),
     ).toEqual({ done: false, usageOnly: true })
     expect(reader.usage).toEqual({ promptTokens: 3, completionTokens: 2, totalTokens: 5, cachedPromptTokens: 1, reasoningTokens: null })
-    expect(reader.read('[DONE]')).toEqual({ done: true, usageOnly: false })
+    expect(reader.read('[DONE]', null)).toEqual({ done: true, usageOnly: false })
   })
 })

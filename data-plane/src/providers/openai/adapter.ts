@@ -1,6 +1,6 @@
 import type { Usage } from '@switchyard/shared/events'
 import { z } from 'zod'
-import { GatewayError } from '../../errors.ts'
+import { endpointUrl } from '../endpoint.ts'
 import type { ChatRequestInput, ProviderAdapter, ResponseFacts, StreamReader } from '../types.ts'
 
 // OpenAI chat completions (also every OpenAI-compatible server). The client speaks the same
@@ -63,24 +63,21 @@ function createStreamReader(): StreamReader {
 
 export const openaiAdapter: ProviderAdapter = {
   wire: 'openai',
+  requestIdHeader: 'x-request-id',
 
   buildChatRequest(input: ChatRequestInput) {
-    const { provider } = input
-    if (!provider.baseUrl) {
-      throw new GatewayError('SY_ERR_PROVIDER_MISCONFIGURED', `Provider connection '${provider.name}' has no base URL.`)
-    }
     const body: Record<string, unknown> = { ...input.body, model: input.upstreamModel }
     if (input.stream && !input.clientWantsUsage) {
       const streamOptions = typeof body.stream_options === 'object' && body.stream_options !== null ? body.stream_options : {}
       body.stream_options = { ...streamOptions, include_usage: true }
     }
     return {
-      url: new URL(`${provider.baseUrl.replace(/\/+$/, '')}/chat/completions`),
+      url: endpointUrl(input.provider, '/chat/completions'),
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         accept: input.accept ?? (input.stream ? 'text/event-stream' : 'application/json'),
-        authorization: `Bearer ${provider.apiKey}`,
+        authorization: `Bearer ${input.provider.apiKey}`,
       },
       body: JSON.stringify(body),
     }

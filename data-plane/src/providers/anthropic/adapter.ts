@@ -1,0 +1,77 @@
+import { endpointUrl } from '../endpoint.ts'
+import type { ChatRequestInput, ProviderAdapter, StreamEventFacts, StreamReader } from '../types.ts'
+import { mergeUsage, statusOfErrorType, usageOf, WireMessage, WireStreamEvent, type WireUsage } from './wire.ts'
+
+// Anthropic Messages (POST <baseUrl>/v1/messages). The client speaks the same wire, so the body
+// passes through with only `model` replaced and the client's `anthropic-version` / `anthropic-beta`
+// forwarded; responses are relayed as bytes and only read here.
+
+/** Sent upstream when the client named no version (the one every Anthropic SDK pins). */
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01'
+
+/** Events that never carry what the gateway reads: not parsed at all. */
+const SKIPPED_EVENTS = new Set(['ping', 'content_block_start', 'content_block_delta', 'content_block_stop'])
+
+const CONTINUE: StreamEventFacts = { done: false, usageOnly: false }
+
+function parseEvent(data: string) {
+  try {
+    const parsed = WireStreamEvent.safeParse(JSON.parse(data))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
+function createStreamReader(): StreamReader {
+  let wireUsage: WireUsage | null = null
+  const reader: StreamReader = {
+    usage: null,
+    model: null,
+    read(data, event) {
+      if (event !== null && SKIPPED_EVENTS.has(event)) return CONTINUE
+      const parsed = parseEvent(data)
+      if (!parsed) return CONTINUE
+      if (parsed.type === 'error') return { ...CONTINUE, errorStatus: statusOfErrorType(parsed.error?.type) }
+      if (parsed.type === 'message_stop') return { done: true, usageOnly: false }
+      if (parsed.type === 'message_start') reader.model ??= parsed.message?.model ?? null
+      const update = parsed.type === 'message_start' ? parsed.message?.usage : parsed.type === 'message_delta' ? parsed.usage : null
+      if (update) {
+        wireUsage = mergeUsage(wireUsage, update)
+        reader.usage = usageOf(wireUsage)
+      }
+      return CONTINUE
+    },
+  }
+  return reader
+}
+
+export const anthropicAdapter: ProviderAdapter = {
+  wire: 'anthropic',
+  requestIdHeader: 'request-id',
+
+  buildChatRequest(input: ChatRequestInput) {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: input.accept ?? (input.stream ? 'text/event-stream' : 'application/json'),
+      'x-api-key': input.provider.apiKey,
+      'anthropic-version': input.clientHeaders['anthropic-version'] ?? DEFAULT_ANTHROPIC_VERSION,
+    }
+    const beta = input.clientHeaders['anthropic-beta']
+    if (beta !== undefined) headers['anthropic-beta'] = beta
+    return {
+      url: endpointUrl(input.provider, '/v1/messages'),
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...input.body, model: input.upstreamModel }),
+    }
+  },
+
+  readResponse(json) {
+    const parsed = WireMessage.safeParse(json)
+    if (!parsed.success) return { usage: null, model: null }
+    return { usage: usageOf(parsed.data.usage), model: parsed.data.model ?? null }
+  },
+
+  createStreamReader,
+}

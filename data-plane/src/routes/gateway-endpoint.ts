@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { createContext, type RequestContext } from '../pipeline/context.ts'
+import { runPipeline } from '../pipeline/index.ts'
+import { buildLogEvent } from '../pipeline/meter.ts'
+import type { Dialect } from '../providers/types.ts'
+import { relayJson } from '../relay/json.ts'
+import { relayStream } from '../relay/stream.ts'
+
+// One gateway endpoint, whatever the client's API family: context → pipeline → relay; the log
+// event is emitted once the response is over (streams: when the relay ends). The route modules
+// (routes/openai/…, routes/anthropic/…) only say which endpoint and what their clients send.
+
+export interface GatewayEndpoint {
+  endpoint: string
+  dialect: Dialect
+  /** The family's own API-key header (Anthropic's `x-api-key`), accepted besides `Authorization: Bearer`. */
+  apiKeyHeader?: string
+  /** Client headers the provider adapter may forward upstream (e.g. `anthropic-version`). */
+  forwardedHeaders?: readonly string[]
+}
+
+function isEventStream(contentType: string | string[] | undefined): boolean {
+  return typeof contentType === 'string' && contentType.toLowerCase().startsWith('text/event-stream')
+}
+
+function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name]
+  return Array.isArray(value) ? value.join(',') : value
+}
+
+function pickHeaders(request: FastifyRequest, names: readonly string[]): Record<string, string> {
+  const picked: Record<string, string> = {}
+  for (const name of names) {
+    const value = headerValue(request, name)
+    if (value) picked[name] = value
+  }
+  return picked
+}
+
+export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpoint): void {
+  const meter = (ctx: RequestContext, reply: FastifyReply, clientGone: boolean) => {
+    const event = buildLogEvent(ctx, { status: reply.statusCode, clientGone })
+    if (event) app.requestLogs.emit(event)
+  }
+
+  app.post(spec.endpoint, async (request, reply) => {
+    const abort = new AbortController()
+    const ctx = createContext({
+      requestId: request.id,
+      endpoint: spec.endpoint,
+      dialect: spec.dialect,
+      runtime: app.snapshots.runtime,
+      authorization: request.headers.authorization,
+      apiKey: spec.apiKeyHeader ? headerValue(request, spec.apiKeyHeader) : undefined,
+      accept: request.headers.accept,
+      clientHeaders: pickHeaders(request, spec.forwardedHeaders ?? []),
+      rawBody: Buffer.isBuffer(request.body) ? request.body : undefined,
+      signal: abort.signal,
+      upstreamClient: app.upstream,
+    })
+    request.gateway = ctx
+    reply.raw.once('close', () => {
+      const clientGone = !reply.raw.writableFinished
+      if (clientGone) abort.abort()
+      if (!ctx.outcome.stream) meter(ctx, reply, clientGone)
+    })
+
+    await runPipeline(ctx)
+    const exchange = ctx.upstream
+    const target = ctx.target
+    if (!exchange || !target) throw new Error('pipeline finished without an upstream exchange')
+    const { statusCode, headers } = exchange.response
+    if (!ctx.stream || statusCode < 200 || statusCode >= 300 || !isEventStream(headers['content-type'])) {
+      return relayJson(ctx, reply, exchange, target.adapter)
+    }
+    const { done, sent } = await relayStream(ctx, reply, exchange, target.adapter)
+    void done?.then(() => meter(ctx, reply, false))
+    return sent
+  })
+}
