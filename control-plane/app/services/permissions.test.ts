@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { assignableRoles, can, PERMISSIONS, ROLES } from './permissions.ts'
+
+describe('permission table', () => {
+  it('gives owners everything and viewers only reads', () => {
+    for (const permission of Object.keys(PERMISSIONS) as (keyof typeof PERMISSIONS)[]) {
+      expect(can('owner', permission)).toBe(true)
+      expect(can('viewer', permission)).toBe(permission.endsWith('.read') && permission !== 'audit.read')
+    }
+  })
+
+  it('lets members create virtual keys but not touch the vault or the team', () => {
+    expect(can('member', 'virtualKeys.write')).toBe(true)
+    expect(can('member', 'providers.write')).toBe(false)
+    expect(can('member', 'members.manage')).toBe(false)
+    expect(can('admin', 'team.transferOwnership')).toBe(false)
+  })
+
+  it('never lets anyone hand out the owner role', () => {
+    for (const role of ROLES) expect(assignableRoles(role)).not.toContain('owner')
+    expect(assignableRoles('member')).toEqual([])
+  })
+})
