@@ -48,6 +48,5 @@ export function can(role: TeamRole, permission: Permission): boolean {
 
 /** Roles `role` may hand out (invites, role changes, admin tokens): never above itself, never owner. */
 export function assignableRoles(role: TeamRole): TeamRole[] {
-  if (!can(role, 'members.manage')) return []
-  return role === 'owner' ? ['admin', 'member', 'viewer'] : ['admin', 'member', 'viewer']
+  return can(role, 'members.manage') ? ['admin', 'member', 'viewer'] : []
 }
