@@ -30,10 +30,16 @@ function buildNeeded() {
   return Math.max(sources, ...configs) > built
 }
 
-if (buildNeeded()) {
+/** Builds when needed; returns false when the build failed. */
+export function ensureBuild() {
+  if (!buildNeeded()) return true
   process.stderr.write('control-plane: building the console (remix vite:build)…\n')
   const remix = join(pkg, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js')
   const res = spawnSync(process.execPath, [remix, 'vite:build'], { cwd: pkg, stdio: ['ignore', 2, 2] })
   if (res.error) throw res.error
-  if (res.status !== 0) process.exit(res.status ?? 1)
+  return res.status === 0
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  if (!ensureBuild()) process.exit(1)
 }

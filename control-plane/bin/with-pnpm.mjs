@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Runs the pinned pnpm (from package.json "packageManager") with the given arguments,
 // installing the workspace first when node_modules is missing or older than the lockfile.
+// `--node <entry.ts> [args]` instead runs a TypeScript entry directly (node --import tsx), so a
+// long-running process sits right under npm: Ctrl-C reaches it once, and the launcher passes on
+// its exit code instead of a package manager reporting "failed with signal SIGINT".
 // Plain Node, no dependencies: the root scripts must work on a machine that has only Node.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -37,4 +40,15 @@ if (installNeeded()) {
   const status = run(['install', '--frozen-lockfile'], { stdio: ['ignore', 2, 2], env: installEnv })
   if (status !== 0) process.exit(status)
 }
-process.exit(run(process.argv.slice(2)))
+const args = process.argv.slice(2)
+if (args[0] !== '--node') process.exit(run(args))
+
+const child = spawn(process.execPath, ['--import', 'tsx', ...args.slice(1)], { cwd: root, stdio: 'inherit' })
+// A terminal's Ctrl-C reaches the whole process group, child included: let the child handle
+// it. A SIGTERM aimed at the launcher alone (a container's PID 1) is passed on.
+process.on('SIGINT', () => {})
+process.on('SIGTERM', () => child.kill('SIGTERM'))
+child.on('exit', (code, signal) => {
+  if (signal) process.kill(process.pid, signal)
+  process.exit(code ?? 1)
+})

@@ -3,6 +3,7 @@ import { keyringFromEnv, MasterKeyError } from '@switchyard/shared/crypto'
 import { EnvError, resolveDataDir } from '@switchyard/shared/env'
 import { createMemoryInfra, createRedisInfra } from '@switchyard/shared/infra'
 import { createDb } from '../app/lib/db.server.ts'
+import { ensureBuild } from '../bin/ensure-build.mjs'
 import { createAppServices } from '../app/services/app-services.server.ts'
 import { startUsageIngester } from '../app/services/usage-ingest.server.ts'
 import { acquireDatabase } from './db/database.ts'
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   const dataDir = resolveDataDir(env)
   mkdirSync(dataDir, { recursive: true, mode: 0o755 })
   const keyring = keyringFromEnv(env, dataDir, { generate: true })
+  // The console is built on first start (and rebuilt after its sources change).
+  if (!ensureBuild()) fail('building the console failed (see the output above)')
 
   // Shutdown steps run in reverse order of start-up.
   const cleanup: Step[] = []
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
       ? createRedisInfra({ url: env.REDIS_URL, prefix: env.SWITCHYARD_REDIS_PREFIX })
       : createMemoryInfra()
     cleanup.push(() => infra.close())
-    const services = createAppServices({ db, infra, keyring })
+    const services = createAppServices({ db, infra, keyring, allowPrivateUpstreams: env.allowPrivateUpstreams })
 
     // A fresh install is ready (and the data plane has a snapshot) before anyone bootstraps.
     const version = await services.publisher.publish()
