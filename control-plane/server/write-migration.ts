@@ -7,7 +7,10 @@ import { join } from 'node:path'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils'
 import { SchemaEngine } from '@prisma/schema-engine-wasm'
+import { resolveDataDir } from '@switchyard/shared/env'
+import { acquireDatabase } from './db/database.ts'
 import { MIGRATED_SCHEMA_PATH, MIGRATIONS_DIR, SCHEMA_PATH } from './db/paths.ts'
+import { loadEnv } from './env.ts'
 
 const name = (process.argv[2] ?? '').trim()
 if (!/^[a-z0-9_]+$/.test(name)) {
@@ -19,9 +22,10 @@ const current = readFileSync(SCHEMA_PATH, 'utf8')
 const previous = existsSync(MIGRATED_SCHEMA_PATH) ? readFileSync(MIGRATED_SCHEMA_PATH, 'utf8') : null
 
 // The engine insists on a reachable database at construction, though a datamodel-to-datamodel
-// diff reads and writes nothing in it: any Postgres will do.
-const connectionString = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString }))
+// diff reads and writes nothing in it: DATABASE_URL, or the embedded one (as the CLI does).
+const env = loadEnv()
+const database = await acquireDatabase(env, resolveDataDir(env), (m) => process.stderr.write(`${m}\n`))
+const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: database.url }))
 const engine = await SchemaEngine.new({ datamodels: [['schema.prisma', current]] }, () => {}, adapter)
 const result = await engine.diff({
   from: previous === null ? { tag: 'empty' } : { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: previous }] },
@@ -33,6 +37,7 @@ const result = await engine.diff({
 const sql = (result.stdout ?? '').trim()
 if (sql === '' || /^-- This is an empty migration\.?$/.test(sql)) {
   process.stderr.write('schema.prisma has no changes since the last migration\n')
+  await database.release()
   process.exit(0)
 }
 
@@ -43,3 +48,5 @@ writeFileSync(join(dir, 'migration.sql'), `${sql}\n`)
 copyFileSync(SCHEMA_PATH, MIGRATED_SCHEMA_PATH)
 writeFileSync(join(MIGRATIONS_DIR, 'migration_lock.toml'), 'provider = "postgresql"\n')
 process.stdout.write(`${JSON.stringify({ migration: `${stamp}_${name}` })}\n`)
+await database.release()
+process.exit(0)
