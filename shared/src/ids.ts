@@ -34,6 +34,9 @@ export const ID_PREFIXES = {
   virtualKey: 'vk',
   requestLog: 'log',
   audit: 'aud',
+  invite: 'inv',
+  session: 'sess',
+  emailToken: 'etok',
   request: 'req',
 } as const
 

@@ -5,7 +5,7 @@ import fp from 'fastify-plugin'
 import { LogEmitter } from '../logging/log-emitter.ts'
 import type { RequestContext } from '../pipeline/context.ts'
 import { SnapshotWatcher } from '../runtime/snapshot-watcher.ts'
-import { createAddressPolicy } from '../upstream/address-policy.ts'
+import { createAddressPolicy } from '@switchyard/shared/net'
 import { UpstreamClient } from '../upstream/client.ts'
 
 // The data plane's infrastructure as decorators: the snapshot watcher (current RuntimeConfig),

@@ -1,8 +1,7 @@
-import { isIP } from 'node:net'
 import type { ProviderTimeouts } from '@switchyard/shared/snapshot'
 import { Agent, type Dispatcher } from 'undici'
 import { GatewayError } from '../errors.ts'
-import { type AddressPolicy, UpstreamForbiddenError } from './address-policy.ts'
+import { type AddressPolicy, UpstreamForbiddenError } from '@switchyard/shared/net'
 
 // The only place that does network I/O to providers. One undici Agent per (address policy,
 // connect timeout) pair; each Agent keeps a keep-alive pool per origin, reused across requests.
@@ -31,7 +30,7 @@ export class UpstreamClient {
     const { timeouts, signal } = options
     try {
       const open = this.policy.hostAllowed(request.url.hostname, request.url.port || defaultPort(request.url))
-      if (!open) this.checkLiteralAddress(request.url.hostname)
+      if (!open) this.policy.checkLiteral(request.url.hostname)
       return await this.agent(open, timeouts.connectMs).request({
         origin: request.url.origin,
         path: request.url.pathname + request.url.search,
@@ -51,13 +50,6 @@ export class UpstreamClient {
     const agents = [...this.agents.values()]
     this.agents.clear()
     await Promise.all(agents.map((a) => a.close().catch(() => a.destroy())))
-  }
-
-  private checkLiteralAddress(hostname: string): void {
-    const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname
-    if (isIP(bare) !== 0 && !this.policy.addressAllowed(bare)) {
-      throw new UpstreamForbiddenError(`upstream address ${bare} is not public`)
-    }
   }
 
   private agent(open: boolean, connectMs: number): Agent {
