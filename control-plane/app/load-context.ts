@@ -6,5 +6,7 @@ import type { AppServices } from './services/app-services.server.ts'
 declare module '@remix-run/node' {
   interface AppLoadContext {
     services: AppServices
+    /** The peer address of the request (per-IP throttling). */
+    clientIp?: string
   }
 }

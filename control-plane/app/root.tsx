@@ -1,6 +1,9 @@
-import type { LinksFunction } from '@remix-run/node'
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteError } from '@remix-run/react'
+import { data, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
+import { isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError } from '@remix-run/react'
 import type { ReactNode } from 'react'
+import { buttonClasses } from './components/ui/button.tsx'
+import { Toaster } from './components/ui/toast.tsx'
+import { readFlash } from './services/session-flash.server.ts'
 import stylesheet from './tailwind.css?url'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
@@ -23,17 +26,36 @@ export function Layout({ children }: { children: ReactNode }) {
   )
 }
 
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { toast, clearCookie } = readFlash(request, context.services.config.production)
+  return data({ toast }, clearCookie ? { headers: { 'Set-Cookie': clearCookie } } : undefined)
+}
+
 export default function App() {
-  return <Outlet />
+  const { toast } = useLoaderData<typeof loader>()
+  return (
+    <>
+      <Outlet />
+      <Toaster toast={toast} />
+    </>
+  )
 }
 
 export function ErrorBoundary() {
   const error = useRouteError()
   const title = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : 'Something went wrong'
   return (
-    <main className="mx-auto max-w-2xl p-8">
-      <h1 className="text-2xl font-semibold">{title}</h1>
-      <p className="mt-2 text-slate-600">Switchyard could not render this page.</p>
+    <main className="mx-auto flex min-h-full max-w-xl flex-col justify-center px-6 py-16">
+      <p className="text-sm font-semibold text-indigo-600">Switchyard</p>
+      <h1 className="mt-2 text-3xl font-bold tracking-tight text-slate-900">{title}</h1>
+      <p className="mt-3 text-slate-600">
+        {isRouteErrorResponse(error) && typeof error.data === 'string' && error.data ? error.data : 'Switchyard could not render this page.'}
+      </p>
+      <div className="mt-8">
+        <Link to="/" className={buttonClasses('secondary')}>
+          Go to your dashboard
+        </Link>
+      </div>
     </main>
   )
 }

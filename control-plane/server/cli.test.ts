@@ -4,6 +4,7 @@ import { promisify } from 'node:util'
 import { buildKeyring, generateMasterKeyBase64, open, providerCredentialAad, SealedSecret, seal } from '@switchyard/shared/crypto'
 import { hashAdminToken, isWellFormedAdminToken } from '@switchyard/shared/keys'
 import { newId } from '@switchyard/shared/ids'
+import { ConfigSnapshot } from '@switchyard/shared/snapshot'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pg from 'pg'
 import { adminDatabaseUrl, testRunId } from '../../test/support/services.ts'
@@ -95,13 +96,34 @@ describe('cli', () => {
     const credential = seal('sk-rotate-me', buildKeyring(oldKey), providerCredentialAad(teamId, id))
     await db.providerConnection.create({ data: { id, teamId, name: 'rot', type: 'openai', credential, keyHint: 'e-me' } })
 
+    const bedrockId = newId('provider')
+    const aws = JSON.stringify({ accessKeyId: 'AKIAROTATE000000ABCD', secretAccessKey: 'rotate-secret' })
+    const bedrockCredential = seal(aws, buildKeyring(oldKey), providerCredentialAad(teamId, bedrockId))
+    await db.providerConnection.create({
+      data: { id: bedrockId, teamId, name: 'rot-br', type: 'bedrock', settings: { region: 'us-east-1' }, credential: bedrockCredential, keyHint: 'ABCD' },
+    })
+
     const rotated = await cli(['rotate-master-key'], { SWITCHYARD_MASTER_KEY: newKey, SWITCHYARD_PREVIOUS_MASTER_KEYS: oldKey })
     expect(rotated.code).toBe(0)
-    expect(rotated.json).toEqual({ rewrapped: 1 })
+    expect(rotated.json).toEqual({ rewrapped: 2 })
     const row = await db.providerConnection.findUnique({ where: { id } })
     const sealed = SealedSecret.parse(row?.credential)
+    // Only the new key from now on: the previous one can be dropped from the environment.
     const current = buildKeyring(newKey)
     expect(sealed.kid).toBe(current.current.kid)
     expect(open(sealed, current, providerCredentialAad(teamId, id))).toBe('sk-rotate-me')
+
+    // The snapshot published by the command carries the rewrapped credentials, and a data plane
+    // holding only the new master key opens every one of them.
+    const latest = await db.configSnapshot.findFirst({ orderBy: { version: 'desc' } })
+    const snapshot = ConfigSnapshot.parse(latest?.document)
+    const mine = snapshot.providers.filter((p) => p.teamId === teamId)
+    expect(mine).toHaveLength(2)
+    const opened = mine.map((p) => open(p.credential, current, providerCredentialAad(p.teamId, p.id)))
+    expect(opened.sort()).toEqual([aws, 'sk-rotate-me'].sort())
+    expect(mine.find((p) => p.id === bedrockId)?.baseUrl).toBe('https://bedrock-runtime.us-east-1.amazonaws.com')
+
+    // Running it again rewraps nothing.
+    expect((await cli(['rotate-master-key'], { SWITCHYARD_MASTER_KEY: newKey })).json).toEqual({ rewrapped: 0 })
   })
 })

@@ -1,10 +1,25 @@
-import { parseSwitchyardEnv, type SwitchyardEnv } from '@switchyard/shared/env'
+import { EnvError, parseSwitchyardEnv, type SwitchyardEnv } from '@switchyard/shared/env'
+import { z } from 'zod'
+import { type ConsoleConfig, parseConsoleConfig } from '../app/services/auth-config.server.ts'
 
 // The only place the control plane's processes read process.env (CONVENTIONS: no hidden
 // global state). Everything else receives the parsed env as an argument.
 
 export function loadEnv(): SwitchyardEnv {
   return parseSwitchyardEnv(process.env)
+}
+
+/** The console's variables (SWITCHYARD_PUBLIC_URL, SMTP_URL, SMTP_FROM) on top of the shared ones. */
+export function loadConsoleConfig(env: SwitchyardEnv): ConsoleConfig {
+  try {
+    return parseConsoleConfig(process.env, env.production)
+  } catch (err) {
+    if (err instanceof z.ZodError) {
+      const lines = err.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+      throw new EnvError(`invalid environment:\n${lines.join('\n')}`)
+    }
+    throw err
+  }
 }
 
 /** The raw environment, for passing on to a child process (the data plane). */

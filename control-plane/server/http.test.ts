@@ -64,9 +64,12 @@ describe('control-plane HTTP server', () => {
     expect((await fetch(`${base}/api/v1/openapi.json`)).status).toBe(200)
   })
 
-  it('renders the console home page with the published snapshot version', async () => {
+  it('sends / to the login page when signed out, and shows the snapshot version on /status', async () => {
     const version = await services.publisher.publish()
-    const res = await fetch(`${base}/`)
+    const home = await fetch(`${base}/`, { redirect: 'manual' })
+    expect(home.status).toBe(302)
+    expect(home.headers.get('location')).toBe('/login')
+    const res = await fetch(`${base}/status`)
     expect(res.status).toBe(200)
     const html = await res.text()
     expect(html).toContain('Switchyard')

@@ -11,6 +11,7 @@ import express from 'express'
 import pg from 'pg'
 import { ADMIN_API_PREFIX, createAdminApi } from '../app/api/admin-api.server.ts'
 import type { AppServices } from '../app/services/app-services.server.ts'
+import { CSRF_REJECTION_MESSAGE, isAllowedOrigin } from '../app/services/csrf.server.ts'
 import { isMigrated } from './db/migrate.ts'
 
 // The control plane's HTTP server: health, the admin API (a plain Request → Response function)
@@ -98,6 +99,19 @@ export function createControlPlaneHttp(options: ControlPlaneHttpOptions): Contro
       })
   })
 
+  // CSRF: every state-changing request to the console (all Remix actions) must carry an Origin
+  // naming this server; the admin API above is exempt (Bearer tokens). docs/decisions/004-sessions.md
+  app.use((req, res, next) => {
+    const allowed = isAllowedOrigin({
+      method: req.method,
+      origin: req.headers.origin,
+      host: req.headers.host,
+      publicOrigin: options.services.config.publicUrl,
+    })
+    if (allowed) return next()
+    res.status(403).type('text/plain').send(CSRF_REJECTION_MESSAGE)
+  })
+
   if (options.remixBuild) {
     app.use('/assets', express.static(join(CLIENT_DIR, 'assets'), { immutable: true, maxAge: '1y' }))
     app.use(express.static(CLIENT_DIR, { maxAge: '1h' }))
@@ -106,7 +120,7 @@ export function createControlPlaneHttp(options: ControlPlaneHttpOptions): Contro
       createRequestHandler({
         build: options.remixBuild,
         mode: 'production',
-        getLoadContext: () => ({ services: options.services }),
+        getLoadContext: (req) => ({ services: options.services, clientIp: req.socket.remoteAddress ?? 'unknown' }),
       }),
     )
   } else {

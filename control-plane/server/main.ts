@@ -9,7 +9,7 @@ import { startUsageIngester } from '../app/services/usage-ingest.server.ts'
 import { acquireDatabase } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
 import { type HostedDataPlane, spawnDataPlane, startInProcessDataPlane } from './data-plane.ts'
-import { loadEnv } from './env.ts'
+import { loadConsoleConfig, loadEnv } from './env.ts'
 import { createControlPlaneHttp, loadRemixBuild } from './http.ts'
 
 // `tsx server/main.ts embedded|control-plane`. `embedded` (npm start) also hosts the data
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const mode = process.argv[2] ?? 'embedded'
   if (mode !== 'embedded' && mode !== 'control-plane') fail(`unknown mode "${mode}" (expected embedded or control-plane)`)
   const env = loadEnv()
+  const consoleConfig = loadConsoleConfig(env)
   const dataDir = resolveDataDir(env)
   mkdirSync(dataDir, { recursive: true, mode: 0o755 })
   const keyring = keyringFromEnv(env, dataDir, { generate: true })
@@ -66,7 +67,14 @@ async function main(): Promise<void> {
       ? createRedisInfra({ url: env.REDIS_URL, prefix: env.SWITCHYARD_REDIS_PREFIX })
       : createMemoryInfra()
     cleanup.push(() => infra.close())
-    const services = createAppServices({ db, infra, keyring, allowPrivateUpstreams: env.allowPrivateUpstreams })
+    const services = createAppServices({
+      db,
+      infra,
+      keyring,
+      allowPrivateUpstreams: env.allowPrivateUpstreams,
+      config: consoleConfig,
+      log,
+    })
 
     // A fresh install is ready (and the data plane has a snapshot) before anyone bootstraps.
     const version = await services.publisher.publish()

@@ -1,5 +1,5 @@
 import { ApiError } from '@switchyard/shared/errors'
-import { authenticateAdminToken } from '../services/admin-auth.server.ts'
+import { authenticateAdminToken, requirePermission } from '../services/admin-auth.server.ts'
 import type { AppServices } from '../services/app-services.server.ts'
 import { errorResponse, json } from './http.server.ts'
 import { buildOpenApiDocument } from './openapi.server.ts'
@@ -34,6 +34,7 @@ export function createAdminApi(
     if (!route) {
       throw new ApiError('not_found', allowed.length > 0 ? `${request.method} is not supported here (use ${allowed.join(', ')})` : 'no such endpoint')
     }
+    requirePermission(actor, route.permission)
     return route.handler({ request, url, params, services, actor })
   }
 

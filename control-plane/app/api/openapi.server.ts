@@ -1,5 +1,6 @@
 import { ApiErrorBody, API_ERROR_STATUS } from '@switchyard/shared/errors'
 import { z } from 'zod'
+import { PERMISSIONS, ROLES } from '../services/permissions.ts'
 import type { RouteDefinition } from './router.server.ts'
 
 // openapi.json, generated from the same route table and zod schemas the API validates with.
@@ -41,9 +42,12 @@ function operation(route: RouteDefinition) {
           description: route.status === 201 ? 'Created' : 'OK',
           content: { 'application/json': { schema: route.response ? schemaOf(route.response, 'output') : {} } },
         }
+  const roles: readonly string[] = PERMISSIONS[route.permission]
   return {
     operationId: route.operationId,
     summary: route.summary,
+    description: `Requires the \`${route.permission}\` permission (roles: ${roles.join(', ')}).`,
+    'x-permission': route.permission,
     tags: [route.tag],
     security: [{ adminToken: [] }],
     parameters: [...pathParameters, ...queryParameters(route.query)],
@@ -53,7 +57,7 @@ function operation(route: RouteDefinition) {
     responses: {
       [String(route.status)]: success,
       '401': errorResponse('Missing, malformed or revoked admin token'),
-      ...(route.method === 'GET' ? {} : { '403': errorResponse('The token\'s role may not make changes') }),
+      ...(roles.length < ROLES.length || route.method !== 'GET' ? { '403': errorResponse('The token\'s role lacks the permission') } : {}),
       ...(route.path.includes('{') ? { '404': errorResponse('Not found (also for another team\'s ids)') } : {}),
       ...(route.method === 'POST' || route.method === 'PATCH' ? { '409': errorResponse('Conflict') } : {}),
       '422': errorResponse('Validation failed; `details` lists the fields'),

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { Actor } from '../services/admin-auth.server.ts'
 import type { AppServices } from '../services/app-services.server.ts'
+import type { Permission } from '../services/permissions.ts'
 
 export interface RouteContext {
   request: Request
@@ -20,6 +21,8 @@ export interface RouteDefinition {
   operationId: string
   summary: string
   tag: string
+  /** Checked by the dispatcher before the handler runs (permissions.ts); services re-check finer rules. */
+  permission: Permission
   body?: z.ZodType
   query?: z.ZodType
   status: 200 | 201 | 204

@@ -1,64 +1,14 @@
-import { CONNECTION_NAME_REGEX, PROVIDER_TYPES } from '@switchyard/shared/snapshot'
 import { REQUEST_OUTCOMES } from '@switchyard/shared/events'
 import { z } from 'zod'
+import { ROLES } from '../services/permissions.ts'
+
+export * from './provider-schemas.ts'
 
 // The admin API's request and response shapes (CONTRACT.md). The routes validate with these
 // and openapi.json is generated from them, so the document cannot drift from the code.
 
-const HttpUrl = z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).max(2048)
 const Timestamp = z.iso.datetime({ offset: true })
 const JsonObject = z.record(z.string(), z.unknown())
-
-export const ProviderName = z
-  .string()
-  .regex(CONNECTION_NAME_REGEX, 'lowercase letters, digits and dashes, starting with a letter or digit, at most 63 characters')
-
-export const CreateProviderBody = z.object({
-  name: ProviderName,
-  type: z.enum(PROVIDER_TYPES),
-  apiKey: z.string().min(1).max(8192),
-  baseUrl: HttpUrl.optional(),
-  settings: JsonObject.optional(),
-})
-
-export const UpdateProviderBody = z.object({
-  name: ProviderName.optional(),
-  apiKey: z.string().min(1).max(8192).optional(),
-  baseUrl: HttpUrl.nullable().optional(),
-  settings: JsonObject.optional(),
-})
-
-export const ProviderResource = z.object({
-  id: z.string(),
-  name: z.string(),
-  type: z.enum(PROVIDER_TYPES),
-  baseUrl: z.string().nullable(),
-  keyHint: z.string(),
-  settings: JsonObject,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-})
-
-export const CreateVirtualKeyBody = z.object({
-  name: z.string().trim().min(1).max(200),
-  allowedModels: z.array(z.string().min(1).max(300)).max(500).optional(),
-  expiresAt: Timestamp.nullable().optional(),
-  metadata: JsonObject.optional(),
-})
-
-export const VirtualKeyResource = z.object({
-  id: z.string(),
-  name: z.string(),
-  keyHint: z.string(),
-  allowedModels: z.array(z.string()),
-  expiresAt: Timestamp.nullable(),
-  metadata: JsonObject,
-  createdAt: Timestamp,
-})
-
-export const CreatedVirtualKeyResource = VirtualKeyResource.extend({
-  key: z.string().describe('The virtual key. Shown only in this response; store it now.'),
-})
 
 export const RequestLogResource = z.object({
   id: z.string(),
@@ -88,6 +38,92 @@ export function listOf<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), nextCursor: z.string().nullable() })
 }
 
-export type ProviderResource = z.infer<typeof ProviderResource>
-export type VirtualKeyResource = z.infer<typeof VirtualKeyResource>
 export type RequestLogResource = z.infer<typeof RequestLogResource>
+
+// Teams, members, invites, admin tokens, audit events.
+const Role = z.enum(ROLES)
+const GrantableRole = z.enum(['admin', 'member', 'viewer']).describe('Never owner: ownership moves only by transfer')
+const TeamName = z.string().trim().min(1).max(100)
+
+export const TeamResource = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string().describe('Derived from the name at creation; stays when the team is renamed'),
+  ownerUserId: z.string().nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+})
+
+export const UpdateTeamBody = z.strictObject({ name: TeamName })
+
+export const TransferOwnershipBody = z.strictObject({
+  userId: z.string().min(1).max(100).describe('A member of the team; the current owner becomes an admin'),
+})
+
+export const DeleteTeamQuery = z.object({
+  confirm: z.string().min(1).max(100).describe('The team\'s slug, repeated to confirm'),
+})
+
+export const MemberResource = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  joinedAt: Timestamp,
+})
+
+export const UpdateMemberBody = z.strictObject({ role: GrantableRole })
+
+export const CreateInviteBody = z.strictObject({
+  email: z.email().max(320),
+  role: GrantableRole,
+})
+
+export const InviteResource = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: Role,
+  invitedById: z.string().nullable(),
+  expiresAt: Timestamp,
+  createdAt: Timestamp,
+})
+
+export const CreatedInviteResource = InviteResource.extend({
+  url: z.string().describe('The invitation link (also emailed). Shown only in this response.'),
+})
+
+export const CreateAdminTokenBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  role: Role.describe('At most the creator\'s own role'),
+})
+
+export const AdminTokenResource = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  keyHint: z.string().describe('Last four characters of the token'),
+  userId: z.string().describe('The member the token acts as'),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.nullable(),
+})
+
+export const CreatedAdminTokenResource = AdminTokenResource.extend({
+  token: z.string().describe('The admin token. Shown only in this response; store it now.'),
+})
+
+export const AuditEventResource = z.object({
+  id: z.string(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  actorUserId: z.string().nullable(),
+  actorTokenId: z.string().nullable(),
+  details: JsonObject.describe('Names, roles, types and hints; never secrets'),
+  createdAt: Timestamp,
+})
+
+export type TeamResource = z.infer<typeof TeamResource>
+export type MemberResource = z.infer<typeof MemberResource>
+export type InviteResource = z.infer<typeof InviteResource>
+export type AdminTokenResource = z.infer<typeof AdminTokenResource>
+export type AuditEventResource = z.infer<typeof AuditEventResource>

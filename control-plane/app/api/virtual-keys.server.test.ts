@@ -35,6 +35,11 @@ describe('admin API: virtual keys', () => {
       allowedModels: ['openai-main/gpt-4o-mini'],
       expiresAt: null,
       metadata: { env: 'test' },
+      limits: {},
+      ownerUserId: team.userId,
+      createdById: team.userId,
+      lastUsedAt: null,
+      rotatedToId: null,
       createdAt: expect.any(String),
     })
     const id = created.body?.id as string

@@ -1,10 +1,23 @@
-import type { DbClient, Role } from '../lib/db.server.ts'
+import type { DbClient, Prisma, Role } from '../lib/db.server.ts'
+import { afterCursor, NEWEST_FIRST, type PageRequest } from '../lib/pagination.server.ts'
+
+const PUBLIC_SELECT = {
+  id: true,
+  name: true,
+  role: true,
+  keyHint: true,
+  userId: true,
+  createdAt: true,
+  lastUsedAt: true,
+} as const
+
+export type AdminTokenRow = Prisma.AdminTokenGetPayload<{ select: typeof PUBLIC_SELECT }>
 
 export function createAdminToken(
   db: DbClient,
   data: { id: string; teamId: string; userId: string; name: string; role: Role; tokenHash: string; keyHint: string },
 ) {
-  return db.adminToken.create({ data, select: { id: true } })
+  return db.adminToken.create({ data, select: PUBLIC_SELECT })
 }
 
 /** A live (non-revoked) token by hash, with what authorization needs. */
@@ -19,6 +32,41 @@ export function touchAdminToken(db: DbClient, id: string, at: Date) {
   return db.adminToken.update({ where: { id }, data: { lastUsedAt: at }, select: { id: true } })
 }
 
-export function revokeAdminToken(db: DbClient, id: string) {
-  return db.adminToken.update({ where: { id }, data: { revokedAt: new Date() }, select: { id: true } })
+export function getLiveAdminToken(db: DbClient, teamId: string, id: string) {
+  return db.adminToken.findFirst({ where: { id, teamId, revokedAt: null }, select: PUBLIC_SELECT })
+}
+
+export function listLiveAdminTokens(db: DbClient, teamId: string, page: PageRequest) {
+  return db.adminToken.findMany({
+    where: { teamId, revokedAt: null, ...afterCursor(page.cursor) },
+    orderBy: NEWEST_FIRST,
+    take: page.limit + 1,
+    select: PUBLIC_SELECT,
+  })
+}
+
+/** Revokes one live token of the team: true when it was live. */
+export async function revokeAdminTokenOfTeam(db: DbClient, teamId: string, id: string): Promise<boolean> {
+  const { count } = await db.adminToken.updateMany({ where: { id, teamId, revokedAt: null }, data: { revokedAt: new Date() } })
+  return count === 1
+}
+
+/** Revokes every live token a user holds in a team (they left or were removed). */
+export async function revokeAdminTokensOfMember(db: DbClient, teamId: string, userId: string): Promise<number> {
+  const { count } = await db.adminToken.updateMany({ where: { teamId, userId, revokedAt: null }, data: { revokedAt: new Date() } })
+  return count
+}
+
+/** Lowers the member's live tokens that carry one of `above` to `role` (after a demotion). */
+export async function capAdminTokensOfMember(
+  db: DbClient,
+  member: { teamId: string; userId: string },
+  cap: { above: Role[]; role: Role },
+): Promise<number> {
+  if (cap.above.length === 0) return 0
+  const { count } = await db.adminToken.updateMany({
+    where: { ...member, revokedAt: null, role: { in: cap.above } },
+    data: { role: cap.role },
+  })
+  return count
 }

@@ -37,6 +37,14 @@ export function getProviderConnection(db: DbClient, teamId: string, id: string) 
   return db.providerConnection.findFirst({ where: { id, teamId }, select: PUBLIC_SELECT })
 }
 
+/** One connection with its sealed credential, for "test connection" (opened by the vault only). */
+export function getProviderConnectionWithCredential(db: DbClient, teamId: string, id: string) {
+  return db.providerConnection.findFirst({
+    where: { id, teamId },
+    select: { id: true, teamId: true, name: true, type: true, baseUrl: true, settings: true, credential: true },
+  })
+}
+
 export function listProviderConnections(db: DbClient, teamId: string, page: PageRequest) {
   return db.providerConnection.findMany({
     where: { teamId, ...afterCursor(page.cursor) },

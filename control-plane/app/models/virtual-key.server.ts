@@ -10,6 +10,11 @@ const PUBLIC_SELECT = {
   allowedModels: true,
   expiresAt: true,
   metadata: true,
+  limits: true,
+  ownerUserId: true,
+  createdById: true,
+  lastUsedAt: true,
+  rotatedToId: true,
   createdAt: true,
 } as const
 
@@ -26,6 +31,9 @@ export function createVirtualKey(
     allowedModels: string[]
     expiresAt: Date | null
     metadata: Prisma.InputJsonObject
+    limits: Prisma.InputJsonObject
+    ownerUserId: string | null
+    createdById: string | null
   },
 ) {
   return db.virtualKey.create({ data, select: PUBLIC_SELECT })
@@ -44,8 +52,51 @@ export function listVirtualKeys(db: DbClient, teamId: string, page: PageRequest)
   })
 }
 
+export async function updateVirtualKey(
+  db: DbClient,
+  teamId: string,
+  id: string,
+  data: {
+    name?: string
+    allowedModels?: string[]
+    expiresAt?: Date | null
+    metadata?: Prisma.InputJsonObject
+    limits?: Prisma.InputJsonObject
+    ownerUserId?: string
+  },
+) {
+  const { count } = await db.virtualKey.updateMany({ where: { id, teamId, revokedAt: null }, data })
+  return count === 0 ? null : getVirtualKey(db, teamId, id)
+}
+
+/** Marks a live, not yet rotated key as replaced by `rotatedToId`; false when it no longer qualifies. */
+export async function markVirtualKeyRotated(
+  db: DbClient,
+  teamId: string,
+  id: string,
+  data: { rotatedToId: string; expiresAt: Date },
+): Promise<boolean> {
+  const { count } = await db.virtualKey.updateMany({ where: { id, teamId, revokedAt: null, rotatedToId: null }, data })
+  return count > 0
+}
+
 export async function revokeVirtualKey(db: DbClient, teamId: string, id: string): Promise<boolean> {
   const { count } = await db.virtualKey.updateMany({ where: { id, teamId, revokedAt: null }, data: { revokedAt: new Date() } })
+  return count > 0
+}
+
+export const LAST_USED_RESOLUTION_MS = 60_000
+
+/**
+ * Moves lastUsedAt forward to `at` when it is unset or at least a minute older: the column is
+ * written at most once a minute per key, however many requests or ingesters there are.
+ */
+export async function recordVirtualKeyUse(db: DbClient, use: { teamId: string; id: string; at: Date }): Promise<boolean> {
+  const threshold = new Date(use.at.getTime() - LAST_USED_RESOLUTION_MS)
+  const { count } = await db.virtualKey.updateMany({
+    where: { id: use.id, teamId: use.teamId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: threshold } }] },
+    data: { lastUsedAt: use.at },
+  })
   return count > 0
 }
 

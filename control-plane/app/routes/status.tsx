@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 
-export const meta: MetaFunction = () => [{ title: 'Switchyard' }]
+export const meta: MetaFunction = () => [{ title: 'Status · Switchyard' }]
 
 export async function loader({ context }: LoaderFunctionArgs) {
   return context.services.status()
@@ -21,7 +21,7 @@ export default function Index() {
   return (
     <main className="mx-auto max-w-3xl px-6 py-12">
       <h1 className="text-3xl font-bold tracking-tight">Switchyard</h1>
-      <p className="mt-2 text-slate-600">Self-hosted LLM gateway — control plane.</p>
+      <p className="mt-2 text-slate-600">Self-hosted LLM gateway — control plane status.</p>
       <dl className="mt-8 grid grid-cols-2 gap-4 sm:grid-cols-4" aria-label="status">
         <Stat label="Snapshot version" value={status.snapshotVersion ?? '—'} />
         <Stat label="Teams" value={status.teams} />
@@ -39,6 +39,11 @@ export default function Index() {
             OpenAPI description
           </a>
           .
+        </p>
+        <p className="mt-4">
+          <a className="text-indigo-600 underline" href="/login">
+            Log in to the console
+          </a>
         </p>
       </section>
     </main>

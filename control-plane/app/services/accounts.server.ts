@@ -31,7 +31,7 @@ export function slugify(name: string): string {
   return slug || 'team'
 }
 
-async function uniqueSlug(db: DbClient, name: string): Promise<string> {
+export async function uniqueSlug(db: DbClient, name: string): Promise<string> {
   const base = slugify(name)
   if (!(await teamSlugExists(db, base))) return base
   for (let n = 2; ; n++) {

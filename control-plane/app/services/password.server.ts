@@ -14,3 +14,11 @@ export function hashPassword(password: string): Promise<string> {
 export function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   return verify(passwordHash, password).catch(() => false)
 }
+
+/** True when a stored hash is not Argon2id or uses weaker parameters than today's (rehash on login). */
+export function needsRehash(passwordHash: string): boolean {
+  const match = /^\$argon2id\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(passwordHash)
+  if (!match) return true
+  const [, version, m, t, p] = match.map(Number) as [number, number, number, number, number]
+  return version < 19 || m < OPTIONS.memoryCost || t < OPTIONS.timeCost || p !== OPTIONS.parallelism
+}

@@ -2,64 +2,60 @@ import { ApiError } from '@switchyard/shared/errors'
 import { newId } from '@switchyard/shared/ids'
 import type { Keyring } from '@switchyard/shared/crypto'
 import type { ProviderType } from '@switchyard/shared/snapshot'
+import type { CreateProviderBody } from '../api/schemas.ts'
 import { type Db, isUniqueViolation, type Prisma } from '../lib/db.server.ts'
 import { recordAuditEvent } from '../models/audit-event.server.ts'
 import {
   createProviderConnection,
   deleteProviderConnection,
   getProviderConnection,
+  getProviderConnectionWithCredential,
   type ProviderConnectionRow,
   updateProviderConnection,
 } from '../models/provider-connection.server.ts'
-import { type Actor, auditActor, requireWriteRole } from './admin-auth.server.ts'
+import { type Actor, auditActor, requirePermission } from './admin-auth.server.ts'
+import { type ConnectionTestResult, runConnectionTest } from './connection-test.server.ts'
+import type { Outbound } from './outbound.server.ts'
+import { checkBaseUrl, parseSettings, type SecretPatch, secretFromPatch } from './providers-validation.server.ts'
 import type { SnapshotPublisher } from './snapshot.server.ts'
-import { sealProviderKey } from './vault.server.ts'
+import { CredentialUnavailableError, openProviderSecret, type ProviderSecret, sealProviderSecret } from './vault.server.ts'
 
-/** The types the data plane can serve today; the others are accepted by the schema later. */
-export const SERVABLE_PROVIDER_TYPES: readonly ProviderType[] = ['openai', 'openai-compatible']
+// Provider connections of every type (CONTRACT.md). The vault stores them all; which types the
+// data plane serves is its own business (it answers unsupported types with a clear 400).
 
 export interface ProviderDeps {
   db: Db
   keyring: Keyring
   publisher: SnapshotPublisher
+  outbound: Outbound
 }
 
-export interface CreateProviderInput {
-  name: string
-  type: ProviderType
-  apiKey: string
-  baseUrl?: string | undefined
-  settings?: Record<string, unknown> | undefined
-}
+export type CreateProviderInput = CreateProviderBody
 
-export interface UpdateProviderInput {
+export interface UpdateProviderInput extends SecretPatch {
   name?: string | undefined
-  apiKey?: string | undefined
   baseUrl?: string | null | undefined
   settings?: Record<string, unknown> | undefined
-}
-
-function checkServable(type: ProviderType, baseUrl: string | null): void {
-  if (!SERVABLE_PROVIDER_TYPES.includes(type)) {
-    const message = `provider type "${type}" is not supported yet (supported: ${SERVABLE_PROVIDER_TYPES.join(', ')})`
-    throw new ApiError('validation_failed', message, [{ path: 'type', message }])
-  }
-  if (type === 'openai-compatible' && !baseUrl) {
-    const message = 'baseUrl is required for openai-compatible connections'
-    throw new ApiError('validation_failed', message, [{ path: 'baseUrl', message }])
-  }
 }
 
 function duplicateName(name: string): ApiError {
   return new ApiError('conflict', `a provider connection named "${name}" already exists in this team`)
 }
 
+function notFound(): ApiError {
+  return new ApiError('not_found', 'provider connection not found')
+}
+
+function secretOf(input: CreateProviderInput): ProviderSecret {
+  return input.type === 'bedrock' ? { kind: 'aws', ...input.credentials } : { kind: 'apiKey', apiKey: input.apiKey }
+}
+
 export async function createProvider(deps: ProviderDeps, actor: Actor, input: CreateProviderInput): Promise<ProviderConnectionRow> {
-  requireWriteRole(actor)
+  requirePermission(actor, 'providers.write')
   const baseUrl = input.baseUrl ?? null
-  checkServable(input.type, baseUrl)
+  checkBaseUrl(deps.outbound.policy, input.type, baseUrl)
   const id = newId('provider')
-  const sealed = sealProviderKey(deps.keyring, { teamId: actor.teamId, id }, input.apiKey)
+  const sealed = sealProviderSecret(deps.keyring, { teamId: actor.teamId, id }, secretOf(input))
   let row: ProviderConnectionRow
   try {
     row = await deps.db.$transaction(async (tx) => {
@@ -95,19 +91,23 @@ export async function updateProvider(
   id: string,
   input: UpdateProviderInput,
 ): Promise<ProviderConnectionRow> {
-  requireWriteRole(actor)
+  requirePermission(actor, 'providers.write')
   const existing = await getProviderConnection(deps.db, actor.teamId, id)
-  if (!existing) throw new ApiError('not_found', 'provider connection not found')
+  if (!existing) throw notFound()
+  const type = existing.type as ProviderType
   const baseUrl = input.baseUrl === undefined ? existing.baseUrl : input.baseUrl
-  checkServable(existing.type as ProviderType, baseUrl)
-  const sealed = input.apiKey === undefined ? {} : sealProviderKey(deps.keyring, { teamId: actor.teamId, id }, input.apiKey)
+  checkBaseUrl(deps.outbound.policy, type, baseUrl)
+  const settings = input.settings === undefined ? undefined : parseSettings(type, input.settings)
+  const secret = secretFromPatch(type, input)
+  // A new credential is sealed under the current master key.
+  const sealed = secret ? sealProviderSecret(deps.keyring, { teamId: actor.teamId, id }, secret) : {}
   let row: ProviderConnectionRow | null
   try {
     row = await deps.db.$transaction(async (tx) => {
       const updated = await updateProviderConnection(tx, actor.teamId, id, {
         ...(input.name === undefined ? {} : { name: input.name }),
         ...(input.baseUrl === undefined ? {} : { baseUrl: input.baseUrl }),
-        ...(input.settings === undefined ? {} : { settings: input.settings as Prisma.InputJsonObject }),
+        ...(settings === undefined ? {} : { settings: settings as Prisma.InputJsonObject }),
         ...sealed,
       })
       if (updated) {
@@ -126,13 +126,13 @@ export async function updateProvider(
     if (isUniqueViolation(err)) throw duplicateName(input.name ?? existing.name)
     throw err
   }
-  if (!row) throw new ApiError('not_found', 'provider connection not found')
+  if (!row) throw notFound()
   await deps.publisher.publish()
   return row
 }
 
 export async function deleteProvider(deps: ProviderDeps, actor: Actor, id: string): Promise<void> {
-  requireWriteRole(actor)
+  requirePermission(actor, 'providers.write')
   const deleted = await deps.db.$transaction(async (tx) => {
     const existing = await getProviderConnection(tx, actor.teamId, id)
     if (!existing || !(await deleteProviderConnection(tx, actor.teamId, id))) return false
@@ -145,6 +145,29 @@ export async function deleteProvider(deps: ProviderDeps, actor: Actor, id: strin
     })
     return true
   })
-  if (!deleted) throw new ApiError('not_found', 'provider connection not found')
+  if (!deleted) throw notFound()
   await deps.publisher.publish()
+}
+
+const UNOPENABLE =
+  'the stored credential could not be opened (it was sealed for another connection, or under a master key this server does not hold); save the key again'
+
+/**
+ * Calls the provider's cheapest authenticated endpoint with the stored credential. Same
+ * permission as saving (a test sends the team's credential to the stored base URL).
+ */
+export async function testProvider(deps: ProviderDeps, actor: Actor, id: string): Promise<ConnectionTestResult> {
+  requirePermission(actor, 'providers.write')
+  const row = await getProviderConnectionWithCredential(deps.db, actor.teamId, id)
+  if (!row) throw notFound()
+  const type = row.type as ProviderType
+  let secret: ProviderSecret
+  try {
+    secret = openProviderSecret(deps.keyring, { teamId: row.teamId, id: row.id, type }, row.credential)
+  } catch (err) {
+    if (err instanceof CredentialUnavailableError) return { ok: false, latencyMs: 0, message: UNOPENABLE }
+    throw err
+  }
+  const settings = typeof row.settings === 'object' && row.settings !== null && !Array.isArray(row.settings) ? row.settings : {}
+  return runConnectionTest(deps.outbound, { type, baseUrl: row.baseUrl, settings: settings as Record<string, unknown> }, secret)
 }

@@ -17,6 +17,16 @@ function asRecord(value: Prisma.JsonValue): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
 }
 
+/**
+ * Null = the provider's public default. Bedrock's default depends on the region, so it is
+ * written out here (https://bedrock-runtime.<region>.amazonaws.com, CONTRACT.md).
+ */
+function snapshotBaseUrl(p: { type: string; baseUrl: string | null; settings: Prisma.JsonValue }): string | null {
+  if (p.baseUrl !== null || p.type !== 'bedrock') return p.baseUrl
+  const region = asRecord(p.settings).region
+  return typeof region === 'string' ? `https://bedrock-runtime.${region}.amazonaws.com` : null
+}
+
 /** Reads every team, live virtual key and provider connection, and validates the document. */
 export async function compileSnapshot(db: DbClient, header: { version: number; publishedAt: Date }): Promise<ConfigSnapshot> {
   const [teams, keys, providers] = await Promise.all([
@@ -43,7 +53,7 @@ export async function compileSnapshot(db: DbClient, header: { version: number; p
       teamId: p.teamId,
       name: p.name,
       type: p.type as ConfigSnapshotInput['providers'][number]['type'],
-      baseUrl: p.baseUrl,
+      baseUrl: snapshotBaseUrl(p),
       settings: asRecord(p.settings),
       credential: p.credential as ConfigSnapshotInput['providers'][number]['credential'],
     })),

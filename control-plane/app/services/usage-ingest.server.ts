@@ -4,6 +4,7 @@ import { newId } from '@switchyard/shared/ids'
 import type { Infra, LogStreamEntry } from '@switchyard/shared/infra'
 import type { Db, Prisma } from '../lib/db.server.ts'
 import { insertRequestLogs } from '../models/request-log.server.ts'
+import { LAST_USED_RESOLUTION_MS, recordVirtualKeyUse } from '../models/virtual-key.server.ts'
 
 // Moves request-log events from the `logs` stream into request_logs. At-least-once: entries
 // are acked only after the insert commits; request_id is unique, so a redelivered event is
@@ -19,6 +20,8 @@ export interface IngesterOptions {
   /** Back-off after a failure (database or stream down). */
   retryMs?: number
   log?: (message: string) => void
+  /** Remembers when each key's lastUsedAt was last written, to skip writes within a minute. */
+  lastUsed?: LastUsedTracker
 }
 
 export interface UsageIngester {
@@ -46,6 +49,46 @@ export function toRequestLogRow(event: RequestLogEvent): Prisma.RequestLogCreate
     errorCode: event.errorCode,
     event: event as unknown as Prisma.InputJsonObject,
     createdAt: new Date(event.createdAt),
+  }
+}
+
+export interface LastUsedTracker {
+  /** Whether a use at `atMs` may move the key's lastUsedAt (a minute after the last write). */
+  due(keyId: string, atMs: number): boolean
+  mark(keyId: string, atMs: number): void
+}
+
+export function createLastUsedTracker(maxKeys = 50_000): LastUsedTracker {
+  const written = new Map<string, number>()
+  return {
+    due: (keyId, atMs) => atMs - (written.get(keyId) ?? -Infinity) >= LAST_USED_RESOLUTION_MS,
+    mark(keyId, atMs) {
+      if (written.size >= maxKeys) written.clear()
+      written.set(keyId, atMs)
+    },
+  }
+}
+
+/**
+ * virtual_keys.last_used_at from a batch: one conditional write per key (its newest use), at
+ * most once a minute per key (the tracker skips the query, the WHERE clause enforces it across
+ * ingesters). Best effort: a failure is logged and never holds the batch back.
+ */
+async function touchLastUsed(db: Db, rows: Prisma.RequestLogCreateManyInput[], tracker: LastUsedTracker | undefined, log: (m: string) => void) {
+  const newest = new Map<string, { teamId: string; at: Date }>()
+  for (const row of rows) {
+    if (!row.virtualKeyId || !(row.createdAt instanceof Date)) continue
+    const seen = newest.get(row.virtualKeyId)
+    if (!seen || seen.at < row.createdAt) newest.set(row.virtualKeyId, { teamId: row.teamId, at: row.createdAt })
+  }
+  for (const [id, use] of newest) {
+    if (tracker && !tracker.due(id, use.at.getTime())) continue
+    try {
+      await recordVirtualKeyUse(db, { id, ...use })
+      tracker?.mark(id, use.at.getTime())
+    } catch (err) {
+      log(`usage ingester: could not record last use of key ${id}: ${(err as Error).message}`)
+    }
   }
 }
 
@@ -81,6 +124,7 @@ export async function ingestOnce(options: IngesterOptions & { consumer: string }
   if (entries.length === 0) return 0
   const rows = parseEntries(entries, log)
   const inserted = await insertBatch(options.db, rows, log)
+  await touchLastUsed(options.db, rows, options.lastUsed, log)
   await options.infra.logs.ack(entries.map((e) => e.id))
   return inserted
 }
@@ -114,6 +158,7 @@ async function insertBatch(db: Db, rows: Prisma.RequestLogCreateManyInput[], log
 
 export function startUsageIngester(options: IngesterOptions): UsageIngester {
   const consumer = options.consumer ?? `cp-${hostname()}-${process.pid}`
+  const lastUsed = options.lastUsed ?? createLastUsedTracker()
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`))
   let running = true
   let wake: (() => void) | null = null
@@ -133,7 +178,7 @@ export function startUsageIngester(options: IngesterOptions): UsageIngester {
   const loop = (async () => {
     while (running) {
       try {
-        await ingestOnce({ ...options, consumer, log })
+        await ingestOnce({ ...options, consumer, log, lastUsed })
       } catch (err) {
         if (!running) break
         log(`usage ingester: ${(err as Error).message}; retrying`)

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { buildKeyring, generateMasterKeyBase64 } from '@switchyard/shared/crypto'
+import { buildKeyring, generateMasterKeyBase64, type Keyring } from '@switchyard/shared/crypto'
 import { createMemoryInfra, type Infra } from '@switchyard/shared/infra'
 import { newId } from '@switchyard/shared/ids'
 import { adminTokenHint, generateAdminToken, hashAdminToken } from '@switchyard/shared/keys'
@@ -18,10 +18,16 @@ export interface TestServices extends AppServices {
   close(): Promise<void>
 }
 
-export function createTestServices(options: { infra?: Infra } = {}): TestServices {
+export function createTestServices(options: { infra?: Infra; keyring?: Keyring; allowPrivateUpstreams?: string } = {}): TestServices {
   const db = createDb(testDatabaseUrl())
   const infra = options.infra ?? createMemoryInfra()
-  const services = createAppServices({ db, infra, keyring: buildKeyring(generateMasterKeyBase64()) })
+  const services = createAppServices({
+    db,
+    infra,
+    keyring: options.keyring ?? buildKeyring(generateMasterKeyBase64()),
+    // The non-production default: the fake providers listen on loopback.
+    allowPrivateUpstreams: options.allowPrivateUpstreams ?? 'loopback',
+  })
   return {
     ...services,
     async close() {

@@ -55,7 +55,9 @@ export function portAnswers(port: number, timeoutMs = 500): Promise<boolean> {
   })
 }
 
-const CHILD_ENV = { LANG: 'C', LC_ALL: 'C', PATH: process.env.PATH ?? '/usr/bin:/bin' }
+// A minimal, predictable environment (no inherited LC_* a minimal machine may lack). NODE_ENV is
+// only there because Remix's globals make it a required member of ProcessEnv.
+const CHILD_ENV: NodeJS.ProcessEnv = { LANG: 'C', LC_ALL: 'C', PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production' }
 
 function spawnAs(command: string, args: string[], runAs: RunAs | null): ChildProcess {
   return spawn(command, args, { ...(runAs ?? {}), env: CHILD_ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true })

@@ -2,7 +2,7 @@ import { ApiError } from '@switchyard/shared/errors'
 import type { ProviderType } from '@switchyard/shared/snapshot'
 import { toPage } from '../../lib/pagination.server.ts'
 import { getProviderConnection, listProviderConnections, type ProviderConnectionRow } from '../../models/provider-connection.server.ts'
-import { createProvider, deleteProvider, updateProvider } from '../../services/providers.server.ts'
+import { createProvider, deleteProvider, testProvider, updateProvider } from '../../services/providers.server.ts'
 import { asJsonObject, json, noContent, parseJsonBody, parseQuery } from '../http.server.ts'
 import type { RouteContext } from '../router.server.ts'
 import { CreateProviderBody, ListQuery, type ProviderResource, UpdateProviderBody } from '../schemas.ts'
@@ -45,4 +45,8 @@ export async function patchProvider({ services, actor, request, params }: RouteC
 export async function removeProvider({ services, actor, params }: RouteContext) {
   await deleteProvider(services, actor, params.id ?? '')
   return noContent()
+}
+
+export async function postProviderTest({ services, actor, params }: RouteContext) {
+  return json(await testProvider(services, actor, params.id ?? ''))
 }

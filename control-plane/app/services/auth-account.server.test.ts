@@ -1,0 +1,113 @@
+import { hash } from '@node-rs/argon2'
+import { afterAll, describe, expect, it } from 'vitest'
+import { findUserByEmail } from '../models/user.server.ts'
+import { listMembershipsOfUser } from '../models/team.server.ts'
+import { createTestServices, uniqueEmail } from '../testing/fixtures.ts'
+import { login, signup } from './auth-account.server.ts'
+import { defaultConsoleConfig } from './auth-config.server.ts'
+import { passwordProblem } from './auth-password.server.ts'
+import { requestPasswordReset, resetPassword, verifyEmail } from './auth-recovery.server.ts'
+import type { AuthDeps } from './auth-result.server.ts'
+import { createMailer } from './email.server.ts'
+import { needsRehash } from './password.server.ts'
+import { createSession, validateSessionToken } from './session.server.ts'
+
+const services = createTestServices()
+afterAll(() => services.close())
+
+const PASSWORD = 'correct horse battery staple'
+const meta = { ip: '192.0.2.1', requestUrl: 'http://console.test/signup' }
+
+function deps(): AuthDeps {
+  return { db: services.db, mailer: createMailer({ smtpUrl: null, from: 'x@y.z', log: () => {} }), config: defaultConsoleConfig() }
+}
+
+function linkToken(d: AuthDeps, path: string): string {
+  const link = d.mailer.outbox().find((e) => e.link.includes(path))?.link
+  if (!link) throw new Error(`no ${path} email`)
+  return link.split(path)[1]!
+}
+
+describe('password rules', () => {
+  it('takes 8–256 characters whole and refuses common passwords and the email', () => {
+    expect(passwordProblem('short')).toMatch(/at least 8/)
+    expect(passwordProblem('x'.repeat(257))).toMatch(/at most 256/)
+    expect(passwordProblem('é'.repeat(256))).toBeNull()
+    expect(passwordProblem('password1')).toMatch(/too common/)
+    expect(passwordProblem('Iloveyou')).toMatch(/too common/)
+    expect(passwordProblem('me@example.test', 'me@example.test')).toMatch(/email/)
+    expect(passwordProblem(PASSWORD)).toBeNull()
+  })
+
+  it('asks for a rehash below m=19456, t=2, p=1 Argon2id', async () => {
+    expect(needsRehash(await hash('x', { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 }))).toBe(false)
+    expect(needsRehash(await hash('x', { algorithm: 2, memoryCost: 8_192, timeCost: 2, parallelism: 1 }))).toBe(true)
+    expect(needsRehash('$2b$10$abcdefghijklmnopqrstuv')).toBe(true)
+  })
+})
+
+describe('signup and login', () => {
+  it('creates the user, a team they own, and sends a verification link', async () => {
+    const d = deps()
+    const email = uniqueEmail('signup')
+    const result = await signup(d, { email: email.toUpperCase(), name: 'Ada', password: PASSWORD, team: 'Engines & Co' }, meta)
+    expect(result).toMatchObject({ ok: true, teamSlug: expect.stringMatching(/^engines-co/) })
+    if (!result.ok) return
+    expect(await listMembershipsOfUser(services.db, result.userId)).toEqual([{ role: 'owner', team: expect.objectContaining({ id: result.teamId }) }])
+    expect(d.mailer.outbox()[0]).toMatchObject({ to: email, subject: expect.stringContaining('Confirm') })
+    expect(await verifyEmail(d, linkToken(d, '/verify-email/'))).toBe(true)
+    expect(await verifyEmail(d, linkToken(d, '/verify-email/'))).toBe(false)
+
+    const again = await signup(d, { email, name: 'Ada', password: PASSWORD, team: 'X' }, meta)
+    expect(again).toMatchObject({ ok: false, code: 'conflict' })
+  })
+
+  it('refuses bad fields inline and a wrong password without saying which part was wrong', async () => {
+    const d = deps()
+    expect(await signup(d, { email: 'nope', name: '', password: 'password', team: '' }, meta)).toMatchObject({
+      ok: false,
+      fieldErrors: { email: expect.any(String), name: expect.any(String), password: expect.stringMatching(/common/), team: expect.any(String) },
+    })
+    expect(await login(d, { email: uniqueEmail('ghost'), password: PASSWORD }, meta)).toMatchObject({ ok: false, code: 'invalid_credentials', message: 'Wrong email or password.' })
+  })
+
+  it('rehashes a weak stored hash on a successful login', async () => {
+    const d = deps()
+    const email = uniqueEmail('rehash')
+    await signup(d, { email, name: 'R', password: PASSWORD, team: 'R' }, meta)
+    const weak = await hash(PASSWORD, { algorithm: 2, memoryCost: 4_096, timeCost: 1, parallelism: 1 })
+    await services.db.user.update({ where: { email }, data: { passwordHash: weak } })
+    expect(await login(d, { email, password: PASSWORD }, meta)).toMatchObject({ ok: true })
+    const stored = (await findUserByEmail(services.db, email))!.passwordHash
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
+  })
+})
+
+describe('password reset', () => {
+  it('works once through the emailed link and ends every session', async () => {
+    const d = deps()
+    const email = uniqueEmail('reset')
+    const created = await signup(d, { email, name: 'R', password: PASSWORD, team: 'R' }, meta)
+    if (!created.ok) throw new Error('signup failed')
+    const { token: sessionToken } = await createSession(services.db, { userId: created.userId })
+    expect(await requestPasswordReset(d, { email }, meta)).toEqual({ ok: true })
+    expect(await requestPasswordReset(d, { email: uniqueEmail('nobody') }, meta)).toEqual({ ok: true })
+    const token = linkToken(d, '/reset-password/')
+
+    expect(await resetPassword(d, token, { password: 'password', confirm: 'password' })).toMatchObject({ ok: false, fieldErrors: { password: expect.stringMatching(/common/) } })
+    expect(await resetPassword(d, token, { password: 'brand new passphrase', confirm: 'brand new passphrase' })).toMatchObject({ ok: true })
+    expect(await validateSessionToken(services.db, sessionToken)).toBeNull()
+    expect(await resetPassword(d, token, { password: 'another passphrase', confirm: 'another passphrase' })).toMatchObject({ ok: false, code: 'invalid_token' })
+    expect(await login(d, { email, password: 'brand new passphrase' }, meta)).toMatchObject({ ok: true })
+  })
+
+  it('refuses an expired link', async () => {
+    const d = deps()
+    const email = uniqueEmail('expired')
+    await signup(d, { email, name: 'E', password: PASSWORD, team: 'E' }, meta)
+    await requestPasswordReset(d, { email }, meta)
+    const token = linkToken(d, '/reset-password/')
+    await services.db.emailToken.updateMany({ where: { user: { email }, purpose: 'reset_password' }, data: { expiresAt: new Date(Date.now() - 1000) } })
+    expect(await resetPassword(d, token, { password: 'brand new passphrase', confirm: 'brand new passphrase' })).toMatchObject({ ok: false, code: 'invalid_token' })
+  })
+})
