@@ -40,11 +40,15 @@ export const ERRORS = {
   SY_ERR_REQUEST_INVALID: { status: 400, openai: { type: 'invalid_request_error', code: 'invalid_request' }, anthropic: 'invalid_request_error', retryable: false, fallbackAllowed: false },
   SY_ERR_REQUEST_TOO_LARGE: { status: 413, openai: { type: 'invalid_request_error', code: 'request_too_large' }, anthropic: 'invalid_request_error', retryable: false, fallbackAllowed: false },
   SY_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE: { status: 415, openai: { type: 'invalid_request_error', code: 'unsupported_media_type' }, anthropic: 'invalid_request_error', retryable: false, fallbackAllowed: false },
+  /** The request uses a feature the other API family cannot express (translation would change its meaning). */
+  SY_ERR_REQUEST_UNTRANSLATABLE: { status: 400, openai: { type: 'invalid_request_error', code: 'unsupported_parameter' }, anthropic: 'invalid_request_error', retryable: false, fallbackAllowed: true },
   SY_ERR_PROVIDER_UNSUPPORTED: { status: 400, openai: { type: 'invalid_request_error', code: 'provider_not_supported' }, anthropic: 'invalid_request_error', retryable: false, fallbackAllowed: true },
   SY_ERR_PROVIDER_MISCONFIGURED: { status: 500, openai: { type: 'server_error', code: 'provider_misconfigured' }, anthropic: 'api_error', retryable: false, fallbackAllowed: true },
   SY_ERR_UPSTREAM_FORBIDDEN: { status: 502, openai: { type: 'server_error', code: 'upstream_forbidden' }, anthropic: 'api_error', retryable: false, fallbackAllowed: true },
   SY_ERR_UPSTREAM_UNREACHABLE: { status: 502, openai: { type: 'server_error', code: 'upstream_unreachable' }, anthropic: 'api_error', retryable: true, fallbackAllowed: true },
   SY_ERR_UPSTREAM_TIMEOUT: { status: 504, openai: { type: 'server_error', code: 'upstream_timeout' }, anthropic: 'timeout_error', retryable: true, fallbackAllowed: true },
+  /** A 2xx upstream answer that could not be read for translation. */
+  SY_ERR_UPSTREAM_BAD_RESPONSE: { status: 502, openai: { type: 'server_error', code: 'upstream_bad_response' }, anthropic: 'api_error', retryable: true, fallbackAllowed: true },
   SY_ERR_UPSTREAM_STREAM_INCOMPLETE: { status: 502, openai: { type: 'server_error', code: 'upstream_stream_incomplete' }, anthropic: 'api_error', retryable: true, fallbackAllowed: false },
   /** The upstream answered with a non-2xx status: its body is relayed, this code only reaches the log. */
   SY_ERR_UPSTREAM_STATUS: { status: 502, openai: { type: 'server_error', code: 'upstream_error' }, anthropic: 'api_error', retryable: true, fallbackAllowed: true },

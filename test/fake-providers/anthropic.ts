@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
-import { echo, type FakeReply, fakeTokens, hex, SLOW_STREAM, slowPieces } from './fake-content.ts'
+import { type AnthropicAnswer, answerText, type FakeBlock, type MessagesBody, planAnthropicAnswer } from './anthropic-answer.ts'
+import { type FakeReply, fakeTokens, hex, pieces, SLOW_STREAM, slowPieces } from './fake-content.ts'
 
 // A fake of Anthropic's Messages endpoint (POST /v1/messages), faithful to the documented wire
 // format: `x-api-key` + `anthropic-version` required, `request-id` and `anthropic-ratelimit-*`
@@ -8,7 +9,8 @@ import { echo, type FakeReply, fakeTokens, hex, SLOW_STREAM, slowPieces } from '
 // content_block_stop, message_delta, message_stop). Behaviour is scripted by the model id:
 //   error-500 · error-429 (retry-after) · overloaded (HTTP 529) · overloaded-in-stream (HTTP 200
 //   SSE whose first event is `event: error`) · cut-stream (ends without message_stop) ·
-//   slow-stream (drips events) · anything else: echoes the last user message.
+//   slow-stream (drips events) · anything else: answers as anthropic-answer.ts decides (tool
+//   use, tool results, structured output, thinking, echo).
 
 export const FAKE_ANTHROPIC_MODELS = {
   error500: 'error-500',
@@ -18,14 +20,6 @@ export const FAKE_ANTHROPIC_MODELS = {
   cutStream: 'cut-stream',
   slowStream: 'slow-stream',
 } as const
-
-interface MessagesBody {
-  model?: unknown
-  system?: unknown
-  messages?: unknown
-  max_tokens?: unknown
-  stream?: unknown
-}
 
 type ErrorType = 'invalid_request_error' | 'authentication_error' | 'not_found_error' | 'rate_limit_error' | 'api_error' | 'overloaded_error'
 
@@ -51,54 +45,71 @@ function usageOf(prompt: string, outputTokens: number) {
   return { input_tokens: fakeTokens(prompt), cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: outputTokens }
 }
 
-function message(model: string, prompt: string, content: string): string {
+function message(model: string, answer: AnthropicAnswer): string {
   return JSON.stringify({
     id: `msg_01${hex(11)}`,
     type: 'message',
     role: 'assistant',
     model,
-    content: [{ type: 'text', text: content }],
-    stop_reason: 'end_turn',
+    content: answer.content,
+    stop_reason: answer.stopReason,
     stop_sequence: null,
-    usage: usageOf(prompt, fakeTokens(content)),
+    usage: usageOf(answer.prompt, fakeTokens(answerText(answer))),
   })
 }
 
 const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`
 
+/** One content block as Anthropic streams it: start (empty), deltas, stop. */
+function blockEvents(block: FakeBlock, index: number, textPieces: string[] | undefined): string[] {
+  const delta = (d: unknown) => sse('content_block_delta', { type: 'content_block_delta', index, delta: d })
+  let start: unknown
+  let deltas: string[]
+  if (block.type === 'text') {
+    start = { type: 'text', text: '' }
+    deltas = (textPieces ?? block.text.split(/(?<= )/)).map((text) => delta({ type: 'text_delta', text }))
+  } else if (block.type === 'thinking') {
+    start = { type: 'thinking', thinking: '', signature: '' }
+    deltas = [...pieces(block.thinking, 2).map((thinking) => delta({ type: 'thinking_delta', thinking })), delta({ type: 'signature_delta', signature: block.signature })]
+  } else {
+    start = { type: 'tool_use', id: block.id, name: block.name, input: {} }
+    deltas = ['', ...pieces(JSON.stringify(block.input), 3)].map((partial_json) => delta({ type: 'input_json_delta', partial_json }))
+  }
+  const stop = sse('content_block_stop', { type: 'content_block_stop', index })
+  return [sse('content_block_start', { type: 'content_block_start', index, content_block: start }), ...deltas, stop]
+}
+
 /** The SSE events of one streamed message, each framed as `event: …\ndata: …\n\n`. */
-export function messageEvents(model: string, prompt: string, content: string, pieces?: string[]): string[] {
+export function messageEvents(model: string, answer: AnthropicAnswer, textPieces?: string[]): string[] {
   const start = { id: `msg_01${hex(11)}`, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null }
-  const deltas = pieces ?? content.split(/(?<= )/)
+  const blocks = answer.content.flatMap((block, index) => blockEvents(block, index, textPieces))
   return [
-    sse('message_start', { type: 'message_start', message: { ...start, usage: usageOf(prompt, 1) } }),
-    sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+    sse('message_start', { type: 'message_start', message: { ...start, usage: usageOf(answer.prompt, 1) } }),
+    ...blocks.slice(0, 1),
     sse('ping', '{"type": "ping"}'),
-    ...deltas.map((text) => sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })),
-    sse('content_block_stop', { type: 'content_block_stop', index: 0 }),
+    ...blocks.slice(1),
     sse('message_delta', {
       type: 'message_delta',
-      delta: { stop_reason: 'end_turn', stop_sequence: null },
-      usage: { output_tokens: fakeTokens(deltas.join('')) },
+      delta: { stop_reason: answer.stopReason, stop_sequence: null },
+      usage: { output_tokens: fakeTokens(textPieces ? textPieces.join('') : answerText(answer)) },
     }),
     sse('message_stop', { type: 'message_stop' }),
   ]
 }
 
-async function sendStream(reply: FakeReply, body: MessagesBody, model: string, requestId: string): Promise<void> {
-  const { prompt, content } = echo(body.messages, body.system)
+async function sendStream(reply: FakeReply, model: string, answer: AnthropicAnswer, requestId: string): Promise<void> {
   reply.head(200, { ...baseHeaders(requestId), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
   if (model === FAKE_ANTHROPIC_MODELS.overloadedInStream) {
     return reply.end(sse('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }))
   }
   if (model === FAKE_ANTHROPIC_MODELS.slowStream) {
-    for (const event of messageEvents(model, prompt, content, slowPieces())) {
+    for (const event of messageEvents(model, answer, slowPieces())) {
       reply.write(event)
       if (!(await reply.sleep(SLOW_STREAM.intervalMs))) return
     }
     return reply.end()
   }
-  const events = messageEvents(model, prompt, content)
+  const events = messageEvents(model, answer)
   if (model === FAKE_ANTHROPIC_MODELS.cutStream) {
     for (const event of events.slice(0, 4)) reply.write(event)
     return reply.end()
@@ -162,10 +173,11 @@ export async function handleMessages(rawBody: string, headers: IncomingHttpHeade
   const model = typeof body.model === 'string' ? body.model : ''
   const scripted = scriptedError(model, body.stream === true)
   if (scripted) return sendError(reply, scripted, requestId)
-  if (body.stream === true) return sendStream(reply, body, model, requestId)
-  const { prompt, content } = echo(body.messages, body.system)
+  const answer = planAnthropicAnswer(body)
+  if ('error' in answer) return sendError(reply, { status: 400, type: 'invalid_request_error', message: answer.error }, requestId)
+  if (body.stream === true) return sendStream(reply, model, answer, requestId)
   reply.head(200, { ...baseHeaders(requestId), ...JSON_TYPE })
-  reply.end(message(model, prompt, content))
+  reply.end(message(model, answer))
 }
 
 export function notFound(req: IncomingMessage, res: ServerResponse): void {

@@ -17,15 +17,61 @@ export const SLOW_STREAM = { events: 40, intervalMs: 50 } as const
 
 export const hex = (n: number) => randomBytes(n).toString('hex')
 
-/** The text of a message's content: a string, or the `text` parts of a content-part array. */
-export function textOf(content: unknown): string {
-  if (typeof content === 'string') return content
-  if (Array.isArray(content)) {
-    return content
-      .map((part: { type?: unknown; text?: unknown }) => (part?.type === 'text' && typeof part.text === 'string' ? part.text : ''))
-      .join('')
+interface FakePart {
+  type?: unknown
+  text?: unknown
+  image_url?: { url?: unknown }
+  source?: { type?: unknown; url?: unknown; media_type?: unknown; data?: unknown }
+}
+
+/** How the fakes echo an image they received, so tests can see what arrived upstream. */
+export function describeImage(image: { url: string } | { mediaType: string; data: string }): string {
+  return 'url' in image ? `[image url=${image.url}]` : `[image ${image.mediaType} base64 length=${image.data.length}]`
+}
+
+function partText(part: FakePart): string {
+  if (part?.type === 'text' && typeof part.text === 'string') return part.text
+  const url = part?.image_url?.url
+  if (part?.type === 'image_url' && typeof url === 'string') {
+    const data = /^data:([^;,]+);base64,(.*)$/s.exec(url)
+    return data?.[1] && data[2] !== undefined ? describeImage({ mediaType: data[1], data: data[2] }) : describeImage({ url })
+  }
+  const source = part?.source
+  if (part?.type === 'image' && source?.type === 'url' && typeof source.url === 'string') return describeImage({ url: source.url })
+  if (part?.type === 'image' && typeof source?.media_type === 'string' && typeof source.data === 'string') {
+    return describeImage({ mediaType: source.media_type, data: source.data })
   }
   return ''
+}
+
+/** The text of a message's content: a string, or its text parts (images described) joined. */
+export function textOf(content: unknown): string {
+  if (typeof content === 'string') return content
+  if (Array.isArray(content)) return (content as FakePart[]).map(partText).join('')
+  return ''
+}
+
+/** A deterministic value matching a JSON schema (objects, arrays, enums, scalars): structured output. */
+export function exampleOf(schema: unknown, text: string): unknown {
+  const s = (typeof schema === 'object' && schema !== null ? schema : {}) as { type?: unknown; properties?: Record<string, unknown>; items?: unknown; enum?: unknown[] }
+  if (Array.isArray(s.enum) && s.enum.length > 0) return s.enum[0]
+  const type = Array.isArray(s.type) ? s.type[0] : s.type
+  if (type === 'object' || s.properties) {
+    return Object.fromEntries(Object.entries(s.properties ?? {}).map(([name, sub]) => [name, exampleOf(sub, text)]))
+  }
+  if (type === 'array') return [exampleOf(s.items, text)]
+  if (type === 'integer' || type === 'number') return 42
+  if (type === 'boolean') return true
+  if (type === 'null') return null
+  return text
+}
+
+/** Splits a string into `count` roughly equal pieces (streamed arguments and text). */
+export function pieces(text: string, count: number): string[] {
+  const size = Math.max(1, Math.ceil(text.length / count))
+  const out: string[] = []
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size))
+  return out.length > 0 ? out : ['']
 }
 
 /** Deterministic token counts: one token per started group of four characters. */

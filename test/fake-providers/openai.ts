@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { echo, type FakeReply, fakeTokens, hex, SLOW_STREAM, slowPieces } from './fake-content.ts'
+import { type FakeReply, fakeTokens, hex, pieces, SLOW_STREAM, slowPieces } from './fake-content.ts'
+import { type OpenAIAnswer, type OpenAIChatBody, planOpenAIAnswer } from './openai-answer.ts'
 
 // A fake of OpenAI's chat completions endpoint, faithful to the documented wire format
 // (JSON body, SSE framing, usage blocks, error bodies, request-id and rate-limit headers).
 // Behaviour is scripted by the requested model id:
 //   error-500 · error-429 (with retry-after) · slow-stream (drips events) · cut-stream (ends
 //   mid-way without [DONE]) · slow-response (answers after SLOW_RESPONSE_MS) · anything else:
-//   echoes the last user message.
+//   answers as openai-answer.ts decides (tool calls, tool results, structured output, echo).
 
 export const FAKE_OPENAI_MODELS = {
   error500: 'error-500',
@@ -18,12 +19,7 @@ export const FAKE_OPENAI_MODELS = {
 
 export const SLOW_RESPONSE_MS = 500
 
-interface ChatBody {
-  model?: unknown
-  messages?: unknown
-  stream?: unknown
-  stream_options?: { include_usage?: unknown } | null
-}
+type ChatBody = OpenAIChatBody
 
 function errorBody(message: string, type: string, code: string | null, param: string | null = null): string {
   return JSON.stringify({ error: { message, type, param, code } })
@@ -42,33 +38,49 @@ function baseHeaders(): Record<string, string> {
   }
 }
 
-function usageOf(prompt: string, content: string) {
-  const promptTokens = fakeTokens(prompt)
-  const completionTokens = fakeTokens(content)
+function answerText(answer: OpenAIAnswer): string {
+  return answer.content ?? answer.toolCalls.map((c) => c.name + c.arguments).join('')
+}
+
+function usageOf(answer: OpenAIAnswer) {
+  const promptTokens = fakeTokens(answer.prompt)
+  const completionTokens = fakeTokens(answerText(answer)) + answer.reasoningTokens
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
     total_tokens: promptTokens + completionTokens,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: answer.reasoningTokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   }
 }
 
-function completion(model: string, prompt: string, content: string): string {
+function completion(model: string, answer: OpenAIAnswer): string {
+  const message: Record<string, unknown> = { role: 'assistant', content: answer.content, refusal: null, annotations: [] }
+  if (answer.toolCalls.length > 0) {
+    message.tool_calls = answer.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }))
+  }
   return JSON.stringify({
     id: `chatcmpl-${hex(12)}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
-    usage: usageOf(prompt, content),
+    choices: [{ index: 0, message, logprobs: null, finish_reason: answer.finishReason }],
+    usage: usageOf(answer),
     service_tier: 'default',
     system_fingerprint: 'fp_fake0001',
   })
 }
 
+/** Tool calls as OpenAI streams them: announced once (index, id, type, name, ""), then argument pieces. */
+function toolCallDeltas(answer: OpenAIAnswer): unknown[] {
+  return answer.toolCalls.flatMap((call, index) => [
+    { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] },
+    ...pieces(call.arguments, 3).map((args) => ({ tool_calls: [{ index, function: { arguments: args } }] })),
+  ])
+}
+
 /** The SSE events of one streamed completion, each already framed as `data: …\n\n`. */
-export function streamEvents(model: string, prompt: string, content: string, includeUsage: boolean, pieces?: string[]): string[] {
+export function streamEvents(model: string, answer: OpenAIAnswer, includeUsage: boolean, contentPieces?: string[]): string[] {
   const id = `chatcmpl-${hex(12)}`
   const created = Math.floor(Date.now() / 1000)
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
@@ -83,27 +95,27 @@ export function streamEvents(model: string, prompt: string, content: string, inc
       ...(includeUsage ? { usage: null } : {}),
       ...extra,
     })}\n\n`
-  const deltas = pieces ?? content.split(/(?<= )/)
-  const events = [chunk([{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }])]
-  for (const piece of deltas) events.push(chunk([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]))
-  events.push(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]))
-  if (includeUsage) events.push(chunk([], { usage: usageOf(prompt, content) }))
+  const first = answer.content === null ? { role: 'assistant', content: null } : { role: 'assistant', content: '', refusal: null }
+  const deltas = answer.content === null ? toolCallDeltas(answer) : (contentPieces ?? answer.content.split(/(?<= )/)).map((content) => ({ content }))
+  const events = [chunk([{ index: 0, delta: first, logprobs: null, finish_reason: null }])]
+  for (const delta of deltas) events.push(chunk([{ index: 0, delta, logprobs: null, finish_reason: null }]))
+  events.push(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: answer.finishReason }]))
+  if (includeUsage) events.push(chunk([], { usage: usageOf(answer) }))
   events.push('data: [DONE]\n\n')
   return events
 }
 
-async function sendStream(reply: FakeReply, body: ChatBody, model: string): Promise<void> {
+async function sendStream(reply: FakeReply, body: ChatBody, model: string, answer: OpenAIAnswer): Promise<void> {
   const includeUsage = body.stream_options?.include_usage === true
-  const { prompt, content } = echo(body.messages)
   reply.head(200, { ...baseHeaders(), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
   if (model === FAKE_OPENAI_MODELS.slowStream) {
-    for (const event of streamEvents(model, prompt, content, includeUsage, slowPieces())) {
+    for (const event of streamEvents(model, answer, includeUsage, slowPieces())) {
       reply.write(event)
       if (!(await reply.sleep(SLOW_STREAM.intervalMs))) return
     }
     return reply.end()
   }
-  const events = streamEvents(model, prompt, content, includeUsage)
+  const events = streamEvents(model, answer, includeUsage)
   if (model === FAKE_OPENAI_MODELS.cutStream) {
     for (const event of events.slice(0, 3)) reply.write(event)
     return reply.end()
@@ -135,10 +147,14 @@ export async function handleChatCompletions(rawBody: string, authorization: stri
     return reply.end(errorBody(`Rate limit reached for ${model} on requests per min (RPM): Limit 3, Used 3, Requested 1.`, 'requests', 'rate_limit_exceeded'))
   }
   if (model === FAKE_OPENAI_MODELS.slowResponse && !(await reply.sleep(SLOW_RESPONSE_MS))) return
-  if (body.stream === true) return sendStream(reply, body, model)
-  const { prompt, content } = echo(body.messages)
+  const answer = planOpenAIAnswer(body)
+  if ('error' in answer) {
+    reply.head(400, { ...baseHeaders(), 'content-type': 'application/json; charset=utf-8' })
+    return reply.end(errorBody(answer.error, 'invalid_request_error', null, 'messages'))
+  }
+  if (body.stream === true) return sendStream(reply, body, model, answer)
   reply.head(200, { ...baseHeaders(), 'content-type': 'application/json' })
-  reply.end(completion(model, prompt, content))
+  reply.end(completion(model, answer))
 }
 
 export function notFound(req: IncomingMessage, res: ServerResponse): void {

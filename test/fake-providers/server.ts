@@ -101,8 +101,38 @@ async function handle(req: IncomingMessage, res: ServerResponse, requests: Recor
   if (req.method === 'POST' && req.url === '/anthropic/v1/messages') {
     return anthropic.handleMessages(body, req.headers, recordingReply(res, record))
   }
+  if (req.method === 'GET' && (req.url === '/openai/v1/models' || req.url?.startsWith('/anthropic/v1/models'))) {
+    return listModels(req, res)
+  }
   if (req.url?.startsWith('/anthropic/')) return anthropic.notFound(req, res)
   openai.notFound(req, res)
+}
+
+/**
+ * The cheap authenticated endpoints "test connection" calls: 200 with a model list when a key
+ * is present (OpenAI: `Authorization: Bearer <key>`; Anthropic: `x-api-key` + `anthropic-version`),
+ * else 401 in the provider's shape.
+ */
+function listModels(req: IncomingMessage, res: ServerResponse): void {
+  const json = { 'content-type': 'application/json; charset=utf-8' }
+  if (req.url?.startsWith('/anthropic/')) {
+    const key = req.headers['x-api-key']
+    if (typeof key !== 'string' || key.length === 0 || !req.headers['anthropic-version']) {
+      res.writeHead(401, json).end(JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }))
+      return
+    }
+    const data = Object.values(anthropic.FAKE_ANTHROPIC_MODELS).map((id) => ({ type: 'model', id, display_name: id }))
+    res.writeHead(200, json).end(JSON.stringify({ data, has_more: false, first_id: data[0]?.id ?? null, last_id: null }))
+    return
+  }
+  const authorization = req.headers.authorization ?? ''
+  if (!authorization.startsWith('Bearer ') || authorization.length <= 'Bearer '.length) {
+    const error = { message: 'Incorrect API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' }
+    res.writeHead(401, json).end(JSON.stringify({ error }))
+    return
+  }
+  const data = Object.values(openai.FAKE_OPENAI_MODELS).map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' }))
+  res.writeHead(200, json).end(JSON.stringify({ object: 'list', data }))
 }
 
 /** `record: false` keeps nothing per request (long benchmark runs). */

@@ -114,10 +114,10 @@ describe('errors as the Anthropic SDK sees them', () => {
     expect(missing).toBeInstanceOf(Anthropic.NotFoundError)
     expect(missing.error).toMatchObject({ error: { type: 'not_found_error' } })
 
-    const otherFamily = await apiError(client.messages.create({ model: 'fake/gpt-4o-mini', ...params }))
+    const otherFamily = await apiError(client.messages.create({ model: 'fake/gpt-4o-mini', ...params, tools: [{ type: 'web_search_20250305', name: 'web_search' }] }))
     expect(otherFamily).toBeInstanceOf(Anthropic.BadRequestError)
     expect(otherFamily.error).toMatchObject({ error: { type: 'invalid_request_error' } })
-    expect(otherFamily.headers?.get(HEADERS.error)).toBe('SY_ERR_PROVIDER_UNSUPPORTED')
+    expect(otherFamily.headers?.get(HEADERS.error)).toBe('SY_ERR_REQUEST_UNTRANSLATABLE')
     expect(gateway.fake.requests).toHaveLength(0)
   })
 

@@ -3,6 +3,8 @@ import type { ProviderAdapter, Dialect } from '../providers/types.ts'
 import type { RuntimeConfig, RuntimeKey, RuntimeProvider } from '../runtime/compile.ts'
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client.ts'
 import type { ErrorCode } from '../errors.ts'
+import type { CanonicalChatRequest } from '../dialects/canonical.ts'
+import type { ClientDialect } from '../dialects/types.ts'
 
 // What one request accumulates on its way through the pipeline (see pipeline/index.ts for
 // which stage fills what). Created by the route, read by the relays, the response-headers
@@ -22,6 +24,12 @@ export interface UpstreamExchange {
   /** When the body was fully read (JSON) — null for streams until they end. */
   doneAt: number | null
   upstreamRequestId: string | null
+}
+
+/** A request across API families: the client's dialect and its body in canonical form. */
+export interface Translation {
+  client: ClientDialect
+  request: CanonicalChatRequest
 }
 
 export interface Outcome {
@@ -63,7 +71,11 @@ export interface RequestContext {
   clientWantsUsage: boolean
   // 4. resolve-target
   target: Target | null
-  // 5. execute
+  // 5. translate (only when the target speaks the other API family)
+  translation: Translation | null
+  /** What translation dropped, named in `x-switchyard-degraded` (never silently). */
+  degraded: string[]
+  // 6. execute
   upstream: UpstreamExchange | null
 
   outcome: Outcome
@@ -92,6 +104,8 @@ export function createContext(init: {
     stream: false,
     clientWantsUsage: false,
     target: null,
+    translation: null,
+    degraded: [],
     upstream: null,
     outcome: { usage: null, model: null, ttftMs: null, errorCode: null, stream: null },
   }

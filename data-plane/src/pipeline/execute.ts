@@ -1,13 +1,19 @@
 import { GatewayError } from '../errors.ts'
-import type { RequestContext } from './context.ts'
+import type { UpstreamRequest } from '../upstream/client.ts'
+import type { RequestContext, Target } from './context.ts'
 
-// 5. The adapter builds the upstream request; upstream/client sends it → ctx.upstream (status
-// and headers in hand, body not yet read). (Later: strategies run attempts here.)
+// 6. The adapter builds the upstream request (passthrough, or from the canonical request when
+// translating); upstream/client sends it → ctx.upstream (status and headers in hand, body not
+// yet read). (Later: strategies run attempts here.)
 
-export async function execute(ctx: RequestContext): Promise<void> {
-  const { target, body } = ctx
-  if (!target || !body) throw new GatewayError('SY_ERR_INTERNAL', 'pipeline order violated: execute before resolve-target')
-  const request = target.adapter.buildChatRequest({
+function buildRequest(ctx: RequestContext, target: Target, body: Record<string, unknown>): UpstreamRequest {
+  const { translator } = target.adapter
+  if (ctx.translation && translator) {
+    const built = translator.toUpstream({ provider: target.provider, request: ctx.translation.request, upstreamModel: target.upstreamModel })
+    ctx.degraded.push(...built.degraded.filter((name) => !ctx.degraded.includes(name)))
+    return built.request
+  }
+  return target.adapter.buildChatRequest({
     provider: target.provider,
     body,
     upstreamModel: target.upstreamModel,
@@ -16,6 +22,12 @@ export async function execute(ctx: RequestContext): Promise<void> {
     accept: ctx.accept,
     clientHeaders: ctx.clientHeaders,
   })
+}
+
+export async function execute(ctx: RequestContext): Promise<void> {
+  const { target, body } = ctx
+  if (!target || !body) throw new GatewayError('SY_ERR_INTERNAL', 'pipeline order violated: execute before resolve-target')
+  const request = buildRequest(ctx, target, body)
   const sentAt = performance.now()
   const response = await ctx.upstreamClient.send(request, { timeouts: target.provider.timeouts, signal: ctx.signal })
   const upstreamRequestId = response.headers[target.adapter.requestIdHeader]

@@ -4,6 +4,7 @@ import type { RequestContext } from './context.ts'
 import { execute } from './execute.ts'
 import { parseBody } from './parse-body.ts'
 import { resolveTarget } from './resolve-target.ts'
+import { translate } from './translate.ts'
 
 // THE ORDER of the request pipeline. Each stage enriches ctx or throws a GatewayError; no
 // stage calls the next.
@@ -12,14 +13,16 @@ import { resolveTarget } from './resolve-target.ts'
 //   2. parse-body       JSON body → ctx.body, requestedModel, stream, usage ask  (400)
 //   3. authorize-model  the key's allowedModels                                  (403)
 //   4. resolve-target   <connection>/<model> in the key's team → ctx.target      (404, 400 unsupported
-//                       type, 400 other API family: translation comes later)
+//                       type, 400 other API family without a translator)
 //      (later: rate limit, budget reservation, route alias + strategy, cache lookup)
-//   5. execute          adapter builds the request, upstream/client sends it     (502, 504)
+//   5. translate        other API family only: client body → canonical            (400 untranslatable)
+//                       → ctx.translation, ctx.degraded (same family: skipped, passthrough)
+//   6. execute          adapter builds the request, upstream/client sends it     (502, 504)
 //                       → ctx.upstream (status + headers)
-// Then the route relays the answer (relay/json.ts or relay/stream.ts), and after the response
-// has finished:
-//   6. meter            one RequestLogEvent to the LogEmitter (never blocks the response)
-export const STAGES = [authenticate, parseBody, authorizeModel, resolveTarget, execute] as const
+// Then the route relays the answer (relay/json.ts or relay/stream.ts; relay/passthrough.ts for
+// the same family, relay/translated.ts across families), and after the response has finished:
+//   7. meter            one RequestLogEvent to the LogEmitter (never blocks the response)
+export const STAGES = [authenticate, parseBody, authorizeModel, resolveTarget, translate, execute] as const
 
 export async function runPipeline(ctx: RequestContext): Promise<void> {
   for (const stage of STAGES) await stage(ctx)

@@ -1,7 +1,7 @@
 import type { RequestLogEvent, RequestOutcome } from '@switchyard/shared/events'
 import type { RequestContext } from './context.ts'
 
-// 6. After the response: one RequestLogEvent per authenticated request (success or error).
+// 7. After the response: one RequestLogEvent per authenticated request (success or error).
 // Unauthenticated requests (401 before a key was found, body/parse errors raised by Fastify
 // before the handler) have no team to bill or show them to, so they are not logged.
 

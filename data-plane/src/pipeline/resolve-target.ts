@@ -5,7 +5,8 @@ import type { RequestContext } from './context.ts'
 
 // 4. `<connection>/<upstream model>` (split at the first `/`) → the team's connection, its
 // adapter and the upstream model id. (Later: a string naming no connection is a route alias.)
-// A connection of the other API family is refused by name until translation exists.
+// A connection of the other API family is served by translation (next stage) when its adapter
+// has a translator, and refused by name otherwise.
 
 const API_NAMES: Record<Dialect, string> = { openai: 'OpenAI Chat Completions API', anthropic: 'Anthropic Messages API' }
 const ENDPOINTS: Record<Dialect, string> = { openai: 'POST /v1/chat/completions', anthropic: 'POST /v1/messages' }
@@ -31,11 +32,11 @@ export async function resolveTarget(ctx: RequestContext): Promise<void> {
       { param: 'model' },
     )
   }
-  if (adapter.wire !== ctx.dialect) {
+  if (adapter.wire !== ctx.dialect && !adapter.translator) {
     throw new GatewayError(
       'SY_ERR_PROVIDER_UNSUPPORTED',
       `Provider connection '${provider.name}' has type '${provider.type}', which speaks the ${API_NAMES[adapter.wire]}; ` +
-        `this gateway version cannot yet translate ${API_NAMES[ctx.dialect]} requests to it. ` +
+        `this gateway version cannot translate ${API_NAMES[ctx.dialect]} requests to it. ` +
         `Call it through ${ENDPOINTS[adapter.wire]} instead, or use a connection of the same API family.`,
       { param: 'model' },
     )

@@ -1,11 +1,13 @@
 import { HEADERS } from '@switchyard/shared/headers'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { dialects } from '../dialects/registry.ts'
 import { type ErrorCode, GatewayError } from '../errors.ts'
 import type { Dialect } from '../providers/types.ts'
 
-// The ONLY place errors become wire bodies, in the caller's dialect (the route family):
-// OpenAI `{"error":{message,type,param,code}}`, Anthropic `{"type":"error","error":{type,message}}`.
+// The ONLY place gateway errors become wire bodies, in the caller's dialect (the route family),
+// through that dialect's renderer (dialects/<family>/error.ts): OpenAI
+// `{"error":{message,type,param,code}}`, Anthropic `{"type":"error","error":{type,message}}`.
 // Switchyard's own code rides in `x-switchyard-error`.
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -34,21 +36,14 @@ export function toGatewayError(err: unknown): GatewayError {
   return new GatewayError('SY_ERR_INTERNAL', 'The gateway hit an unexpected error.', { cause: err })
 }
 
-const renderers: Record<Dialect, (err: GatewayError) => unknown> = {
-  openai: (err) => ({
-    error: { message: err.message, type: err.spec.openai.type, param: err.options.param ?? null, code: err.spec.openai.code },
-  }),
-  anthropic: (err) => ({ type: 'error', error: { type: err.spec.anthropic, message: err.message } }),
-}
-
 export function dialectOf(url: string): Dialect {
   return url.startsWith('/v1/messages') ? 'anthropic' : 'openai'
 }
 
 /** The terminal in-band error event ending a stream that already sent bytes. */
 export function renderStreamError(err: GatewayError, dialect: Dialect): string {
-  if (dialect === 'anthropic') return `event: error\ndata: ${JSON.stringify(renderers.anthropic(err))}\n\n`
-  return `data: ${JSON.stringify(renderers.openai(err))}\n\n`
+  const family = dialects[dialect]
+  return family.renderStreamError(family.renderGatewayError(err))
 }
 
 function sendError(err: GatewayError, request: FastifyRequest, reply: FastifyReply) {
@@ -58,7 +53,7 @@ function sendError(err: GatewayError, request: FastifyRequest, reply: FastifyRep
     .code(err.status)
     .header(HEADERS.error, err.code)
     .header('content-type', 'application/json; charset=utf-8')
-    .send(renderers[request.gateway?.dialect ?? dialectOf(request.url)](err))
+    .send(dialects[request.gateway?.dialect ?? dialectOf(request.url)].renderGatewayError(err))
 }
 
 async function errorHandler(app: FastifyInstance) {

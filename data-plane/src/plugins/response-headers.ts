@@ -4,7 +4,8 @@ import fp from 'fastify-plugin'
 import type { RequestContext } from '../pipeline/context.ts'
 
 // The gateway's headers on EVERY response (success or error): x-request-id always; provider,
-// model, upstream request id, upstream rate-limit headers and Server-Timing once known.
+// model, upstream request id, upstream rate-limit headers and Server-Timing once known;
+// `x-switchyard-degraded` names what a translation dropped (comma-separated).
 
 export function passUpstreamHeaders(reply: FastifyReply, headers: Record<string, string | string[] | undefined>): void {
   for (const [name, value] of Object.entries(headers)) {
@@ -32,6 +33,7 @@ async function responseHeaders(app: FastifyInstance) {
       reply.header(HEADERS.model, ctx.target.upstreamModel)
     }
     if (ctx.upstream?.upstreamRequestId) reply.header(HEADERS.upstreamRequestId, ctx.upstream.upstreamRequestId)
+    if (ctx.degraded.length > 0) reply.header(HEADERS.degraded, ctx.degraded.join(', '))
     reply.header(HEADERS.serverTiming, serverTiming(ctx))
   })
 }

@@ -1,13 +1,14 @@
 import type { FastifyReply } from 'fastify'
 import type { RequestContext, UpstreamExchange } from '../pipeline/context.ts'
 import { passUpstreamHeaders } from '../plugins/response-headers.ts'
-import type { ProviderAdapter } from '../providers/types.ts'
 import { upstreamError } from '../upstream/client.ts'
+import type { Relaying } from './relaying.ts'
 
-// A whole (non-streamed) upstream answer: status and body bytes relayed unchanged, success or
-// error; usage and model read from a parsed copy.
+// A whole (non-streamed) upstream answer, success or error: the body is read, the Relaying
+// decides what the client gets (the same bytes, or their translation); usage and model are
+// the provider's.
 
-export async function relayJson(ctx: RequestContext, reply: FastifyReply, exchange: UpstreamExchange, adapter: ProviderAdapter) {
+export async function relayJson(ctx: RequestContext, reply: FastifyReply, exchange: UpstreamExchange, relaying: Relaying) {
   const { response } = exchange
   let bytes: Buffer
   try {
@@ -16,20 +17,12 @@ export async function relayJson(ctx: RequestContext, reply: FastifyReply, exchan
     throw upstreamError(err)
   }
   exchange.doneAt = performance.now()
-  const ok = response.statusCode >= 200 && response.statusCode < 300
-  if (ok) {
-    try {
-      const facts = adapter.readResponse(JSON.parse(bytes.toString('utf8')))
-      ctx.outcome.usage = facts.usage
-      ctx.outcome.model = facts.model
-    } catch {
-      // Not JSON: relayed as-is all the same; usage stays unknown.
-    }
-  } else {
-    ctx.outcome.errorCode = 'SY_ERR_UPSTREAM_STATUS'
-  }
-  passUpstreamHeaders(reply, response.headers)
   const contentType = response.headers['content-type']
-  if (contentType !== undefined) reply.header('content-type', contentType)
-  return reply.code(response.statusCode).send(bytes)
+  const answer = relaying.whole(response.statusCode, bytes, typeof contentType === 'string' ? contentType : undefined)
+  ctx.outcome.usage = answer.facts.usage
+  ctx.outcome.model = answer.facts.model
+  if (response.statusCode < 200 || response.statusCode >= 300) ctx.outcome.errorCode = 'SY_ERR_UPSTREAM_STATUS'
+  passUpstreamHeaders(reply, response.headers)
+  if (answer.contentType !== undefined) reply.header('content-type', answer.contentType)
+  return reply.code(answer.status).send(answer.body)
 }

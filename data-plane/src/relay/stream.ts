@@ -3,15 +3,14 @@ import { PassThrough } from 'node:stream'
 import type { FastifyReply } from 'fastify'
 import { GatewayError } from '../errors.ts'
 import type { RequestContext, UpstreamExchange } from '../pipeline/context.ts'
-import { renderStreamError } from '../plugins/error-handler.ts'
 import { passUpstreamHeaders } from '../plugins/response-headers.ts'
-import type { ProviderAdapter, StreamEventFacts, StreamReader } from '../providers/types.ts'
 import { type SseEvent, SseDecoder } from '../upstream/sse.ts'
 import { upstreamError } from '../upstream/client.ts'
+import type { DataEvent, Relaying, StreamPipe, StreamStep } from './relaying.ts'
 
-// A streamed upstream answer: every SSE event forwarded as its raw bytes, one write per event
-// (no coalescing), never re-serialized. The one exception (CONTRACT.md): when the gateway asked
-// for usage on the client's behalf, the final usage-only event is dropped.
+// A streamed upstream answer, one upstream SSE event at a time: the StreamPipe says what to send
+// for it (passthrough: its raw bytes, never re-serialized; translated: the client's frames),
+// one write per event (no coalescing).
 // Nothing is sent before the first event with data has arrived: if that event is an in-band
 // error (Anthropic's `event: error` on an HTTP 200, e.g. overloaded_error), the stream never
 // started, so it is relayed as an error response with the status the error stands for. A
@@ -27,33 +26,30 @@ export interface StreamRelay {
 interface Opening {
   /** Events before the first one with data (comments), forwarded ahead of it. */
   lead: SseEvent[]
-  first: SseEvent & { data: string }
-  facts: StreamEventFacts
+  first: DataEvent
+  step: StreamStep
 }
 
-export async function relayStream(
-  ctx: RequestContext,
-  reply: FastifyReply,
-  exchange: UpstreamExchange,
-  adapter: ProviderAdapter,
-): Promise<StreamRelay> {
+export async function relayStream(ctx: RequestContext, reply: FastifyReply, exchange: UpstreamExchange, relaying: Relaying): Promise<StreamRelay> {
   const events = sseEvents(exchange.response.body)
-  const reader = adapter.createStreamReader()
-  const opening = await openStream(events, reader)
+  const pipe = relaying.stream()
+  const opening = await openStream(events, pipe)
   passUpstreamHeaders(reply, exchange.response.headers)
-  if (opening.facts.errorStatus !== undefined) {
+  if (opening.step.facts.errorStatus !== undefined) {
     events.return(undefined).catch(() => {})
     exchange.doneAt = performance.now()
     ctx.outcome.errorCode = 'SY_ERR_UPSTREAM_STATUS'
-    const sent = reply.code(opening.facts.errorStatus).header('content-type', 'application/json').send(Buffer.from(opening.first.data))
+    const answer = pipe.openingError(opening.first, opening.step)
+    const sent = reply.code(answer.status).header('content-type', answer.contentType ?? 'application/json').send(answer.body)
     return { sent, done: null }
   }
   const out = new PassThrough()
-  reply.header('content-type', exchange.response.headers['content-type'] ?? 'text/event-stream')
+  const upstreamType = exchange.response.headers['content-type']
+  reply.header('content-type', pipe.contentType(typeof upstreamType === 'string' ? upstreamType : undefined))
   reply.header('cache-control', 'no-cache')
   reply.header('x-accel-buffering', 'no')
   ctx.outcome.stream = { result: 'incomplete' }
-  const done = pump({ ctx, exchange, events, reader, opening, out })
+  const done = pump({ ctx, exchange, events, pipe, opening, out })
   return { done, sent: reply.code(exchange.response.statusCode).send(out) }
 }
 
@@ -64,7 +60,7 @@ async function* sseEvents(body: AsyncIterable<unknown>): AsyncGenerator<SseEvent
 }
 
 /** Reads up to the first event with data. Failing here, nothing was sent: a plain error reply. */
-async function openStream(events: AsyncGenerator<SseEvent, void, undefined>, reader: StreamReader): Promise<Opening> {
+async function openStream(events: AsyncGenerator<SseEvent, void, undefined>, pipe: StreamPipe): Promise<Opening> {
   const lead: SseEvent[] = []
   try {
     for (;;) {
@@ -73,8 +69,12 @@ async function openStream(events: AsyncGenerator<SseEvent, void, undefined>, rea
         throw new GatewayError('SY_ERR_UPSTREAM_STREAM_INCOMPLETE', 'The upstream provider ended the stream before sending any event.')
       }
       const { data } = next.value
-      if (data === null) lead.push(next.value)
-      else return { lead, first: { ...next.value, data }, facts: reader.read(data, next.value.event) }
+      if (data === null) {
+        lead.push(next.value)
+        continue
+      }
+      const first = { ...next.value, data }
+      return { lead, first, step: pipe.read(first) }
     }
   } catch (err) {
     throw upstreamError(err)
@@ -85,33 +85,37 @@ interface PumpInput {
   ctx: RequestContext
   exchange: UpstreamExchange
   events: AsyncGenerator<SseEvent, void, undefined>
-  reader: StreamReader
+  pipe: StreamPipe
   opening: Opening
   out: PassThrough
 }
 
-async function pump({ ctx, exchange, events, reader, opening, out }: PumpInput): Promise<void> {
+async function pump({ ctx, exchange, events, pipe, opening, out }: PumpInput): Promise<void> {
   const stream = ctx.outcome.stream as { result: 'success' | 'incomplete' | 'client_cancelled' }
   let sawEnd = false
   let upstreamFailed = false
 
-  const forward = async (event: SseEvent, facts: StreamEventFacts | null) => {
-    if (facts?.done) sawEnd = true
-    if (facts?.errorStatus !== undefined) upstreamFailed = true
-    if (facts?.usageOnly && !ctx.clientWantsUsage) return
-    ctx.outcome.ttftMs ??= Math.round(performance.now() - ctx.startedAt)
-    if (!out.write(event.raw)) await once(out, 'drain', { signal: ctx.signal })
+  const forward = async (step: StreamStep) => {
+    if (step.facts.done) sawEnd = true
+    if (step.facts.errorStatus !== undefined) upstreamFailed = true
+    for (const frame of step.frames) {
+      ctx.outcome.ttftMs ??= Math.round(performance.now() - ctx.startedAt)
+      if (!out.write(frame)) await once(out, 'drain', { signal: ctx.signal })
+    }
   }
+  const NO_FACTS = { done: false, usageOnly: false }
+  const readEvent = (event: SseEvent): StreamStep =>
+    event.data === null ? { facts: NO_FACTS, frames: pipe.comment(event) } : pipe.read({ ...event, data: event.data })
 
   try {
-    for (const event of opening.lead) await forward(event, null)
-    await forward(opening.first, opening.facts)
-    for await (const event of events) await forward(event, event.data === null ? null : reader.read(event.data, event.event))
+    for (const event of opening.lead) await forward({ facts: NO_FACTS, frames: pipe.comment(event) })
+    await forward(opening.step)
+    for await (const event of events) await forward(readEvent(event))
     if (!sawEnd && !upstreamFailed) {
       throw new GatewayError('SY_ERR_UPSTREAM_STREAM_INCOMPLETE', 'The upstream provider ended the stream before it was complete.')
     }
     stream.result = sawEnd ? 'success' : 'incomplete'
-    // The upstream ended its stream with its own error event: relayed as it was, nothing added.
+    // The upstream ended its stream with its own error event: relayed (or translated), nothing added.
     if (!sawEnd) ctx.outcome.errorCode = 'SY_ERR_UPSTREAM_STATUS'
   } catch (err) {
     if (ctx.signal.aborted) {
@@ -120,12 +124,12 @@ async function pump({ ctx, exchange, events, reader, opening, out }: PumpInput):
       const gatewayError = err instanceof GatewayError ? err : streamBroken(err)
       stream.result = 'incomplete'
       ctx.outcome.errorCode = gatewayError.code
-      if (!out.destroyed) out.write(renderStreamError(gatewayError, ctx.dialect))
+      if (!out.destroyed) out.write(pipe.terminalError(gatewayError))
     }
   } finally {
     exchange.doneAt = performance.now()
-    ctx.outcome.usage = reader.usage
-    ctx.outcome.model = reader.model
+    ctx.outcome.usage = pipe.usage
+    ctx.outcome.model = pipe.model
     out.end()
     if (ctx.signal.aborted) exchange.response.body.destroy()
   }

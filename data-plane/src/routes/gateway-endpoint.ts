@@ -4,7 +4,10 @@ import { runPipeline } from '../pipeline/index.ts'
 import { buildLogEvent } from '../pipeline/meter.ts'
 import type { Dialect } from '../providers/types.ts'
 import { relayJson } from '../relay/json.ts'
+import { passthroughRelaying } from '../relay/passthrough.ts'
+import type { Relaying } from '../relay/relaying.ts'
 import { relayStream } from '../relay/stream.ts'
+import { translatedRelaying } from '../relay/translated.ts'
 
 // One gateway endpoint, whatever the client's API family: context → pipeline → relay; the log
 // event is emitted once the response is over (streams: when the relay ends). The route modules
@@ -37,6 +40,15 @@ function pickHeaders(request: FastifyRequest, names: readonly string[]): Record<
   return picked
 }
 
+/** Same family: the upstream's bytes; across families: translated into the client's dialect. */
+function relayingFor(ctx: RequestContext): Relaying {
+  const target = ctx.target
+  if (!target) throw new Error('pipeline finished without a target')
+  const translator = target.adapter.translator
+  if (ctx.translation && translator) return translatedRelaying(ctx, ctx.translation.client, translator)
+  return passthroughRelaying(ctx, target.adapter)
+}
+
 export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpoint): void {
   const meter = (ctx: RequestContext, reply: FastifyReply, clientGone: boolean) => {
     const event = buildLogEvent(ctx, { status: reply.statusCode, clientGone })
@@ -67,13 +79,13 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
 
     await runPipeline(ctx)
     const exchange = ctx.upstream
-    const target = ctx.target
-    if (!exchange || !target) throw new Error('pipeline finished without an upstream exchange')
+    if (!exchange) throw new Error('pipeline finished without an upstream exchange')
+    const relaying = relayingFor(ctx)
     const { statusCode, headers } = exchange.response
     if (!ctx.stream || statusCode < 200 || statusCode >= 300 || !isEventStream(headers['content-type'])) {
-      return relayJson(ctx, reply, exchange, target.adapter)
+      return relayJson(ctx, reply, exchange, relaying)
     }
-    const { done, sent } = await relayStream(ctx, reply, exchange, target.adapter)
+    const { done, sent } = await relayStream(ctx, reply, exchange, relaying)
     void done?.then(() => meter(ctx, reply, false))
     return sent
   })

@@ -6,7 +6,7 @@ import { parseSwitchyardEnv, type SwitchyardEnv } from '@switchyard/shared/env'
 import { RequestLogEvent } from '@switchyard/shared/events'
 import { createMemoryInfra, type Infra } from '@switchyard/shared/infra'
 import { generateVirtualKey, hashVirtualKey } from '@switchyard/shared/keys'
-import type { ConfigSnapshotInput } from '@switchyard/shared/snapshot'
+import type { ConfigSnapshotInput, ProviderType } from '@switchyard/shared/snapshot'
 import { type FakeProviders, startFakeProviders } from '../../../test/fake-providers/server.ts'
 import { buildDataPlane, type DataPlane } from '../index.ts'
 
@@ -22,7 +22,7 @@ export interface SnapshotParts {
   providers?: {
     id: string
     name: string
-    type?: 'openai' | 'openai-compatible' | 'anthropic'
+    type?: ProviderType
     baseUrl: string | null
     teamId?: string
     timeouts?: { connectMs?: number; firstByteMs?: number; idleMs?: number; totalMs?: number }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RuntimeProvider } from '../../runtime/compile.ts'
+import { emptyRequest } from '../../dialects/canonical.ts'
 import { anthropicAdapter, DEFAULT_ANTHROPIC_VERSION } from './adapter.ts'
 
 const provider: RuntimeProvider = {
@@ -63,5 +64,47 @@ describe('anthropic adapter', () => {
     expect(reader.read(event('api_error'), 'error').errorStatus).toBe(500)
     expect(reader.read(event('rate_limit_error'), 'error').errorStatus).toBe(429)
     expect(reader.read(event('something_new'), 'error').errorStatus).toBe(500)
+  })
+})
+
+describe('anthropic translator (OpenAI clients)', () => {
+  const translator = anthropicAdapter.translator
+  if (!translator) throw new Error('anthropic adapter has a translator')
+
+  it('reads a message with thinking, text and tool_use blocks, stop reason and usage (cache and thinking tokens)', () => {
+    const response = translator.fromUpstream({
+      id: 'msg_1',
+      model: 'claude-x',
+      content: [
+        { type: 'thinking', thinking: 'hmm', signature: 'sig' },
+        { type: 'text', text: 'Hi' },
+        { type: 'server_tool_use', id: 'srv', name: 'web_search', input: {} },
+        { type: 'tool_use', id: 'toolu_1', name: 'f', input: { a: 1 } },
+      ],
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+      usage: { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 2, cache_read_input_tokens: 3, output_tokens_details: { thinking_tokens: 4 } },
+    })
+    expect(response).toEqual({
+      id: 'msg_1',
+      model: 'claude-x',
+      content: [{ type: 'thinking', text: 'hmm', signature: 'sig' }, { type: 'text', text: 'Hi' }, { type: 'tool_call', id: 'toolu_1', name: 'f', arguments: '{"a":1}' }],
+      stopReason: 'tool_use',
+      stopSequence: null,
+      usage: { promptTokens: 15, completionTokens: 5, totalTokens: 20, cachedPromptTokens: 3, reasoningTokens: 4, cacheWriteTokens: 2 },
+    })
+  })
+
+  it('reads errors by their Anthropic type (HTTP and in-band)', () => {
+    const body = (type: string) => ({ type: 'error', error: { type, message: 'm' } })
+    expect(translator.errorFromUpstream(529, body('overloaded_error'))).toEqual({ kind: 'overloaded', status: 529, message: 'm' })
+    expect(translator.errorFromUpstream(429, body('rate_limit_error')).kind).toBe('rate_limit')
+    expect(translator.errorFromUpstream(502, 'not json')).toMatchObject({ kind: 'api_error', status: 502 })
+  })
+
+  it('sends the default anthropic-version, the provider key and the translated body', () => {
+    const request = translator.toUpstream({ provider, upstreamModel: 'claude-x', request: { ...emptyRequest(), messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] } })
+    expect(request.request.headers).toMatchObject({ 'x-api-key': 'sk-ant-upstream', 'anthropic-version': DEFAULT_ANTHROPIC_VERSION })
+    expect(JSON.parse(request.request.body ?? '')).toEqual({ model: 'claude-x', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], max_tokens: 4096 })
   })
 })

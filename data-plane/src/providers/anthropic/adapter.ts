@@ -1,10 +1,16 @@
+import type { RuntimeProvider } from '../../runtime/compile.ts'
+import type { UpstreamRequest } from '../../upstream/client.ts'
 import { endpointUrl } from '../endpoint.ts'
 import type { ChatRequestInput, ProviderAdapter, StreamEventFacts, StreamReader } from '../types.ts'
+import { errorFromAnthropic, messageFromAnthropic } from './from-upstream.ts'
+import { AnthropicStreamDecoder } from './stream-decoder.ts'
+import { toAnthropicBody } from './to-upstream.ts'
 import { mergeUsage, statusOfErrorType, usageOf, WireMessage, WireStreamEvent, type WireUsage } from './wire.ts'
 
 // Anthropic Messages (POST <baseUrl>/v1/messages). The client speaks the same wire, so the body
 // passes through with only `model` replaced and the client's `anthropic-version` / `anthropic-beta`
-// forwarded; responses are relayed as bytes and only read here.
+// forwarded; responses are relayed as bytes and only read here. An OpenAI client is served
+// through `translator` (canonical ↔ Anthropic wire).
 
 /** Sent upstream when the client named no version (the one every Anthropic SDK pins). */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01'
@@ -46,25 +52,30 @@ function createStreamReader(): StreamReader {
   return reader
 }
 
+interface MessagesRequestInput {
+  stream: boolean
+  accept: string | undefined
+  clientHeaders: Readonly<Record<string, string>>
+}
+
+function messagesRequest(provider: RuntimeProvider, body: Record<string, unknown>, input: MessagesRequestInput): UpstreamRequest {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: input.accept ?? (input.stream ? 'text/event-stream' : 'application/json'),
+    'x-api-key': provider.apiKey,
+    'anthropic-version': input.clientHeaders['anthropic-version'] ?? DEFAULT_ANTHROPIC_VERSION,
+  }
+  const beta = input.clientHeaders['anthropic-beta']
+  if (beta !== undefined) headers['anthropic-beta'] = beta
+  return { url: endpointUrl(provider, '/v1/messages'), method: 'POST', headers, body: JSON.stringify(body) }
+}
+
 export const anthropicAdapter: ProviderAdapter = {
   wire: 'anthropic',
   requestIdHeader: 'request-id',
 
   buildChatRequest(input: ChatRequestInput) {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: input.accept ?? (input.stream ? 'text/event-stream' : 'application/json'),
-      'x-api-key': input.provider.apiKey,
-      'anthropic-version': input.clientHeaders['anthropic-version'] ?? DEFAULT_ANTHROPIC_VERSION,
-    }
-    const beta = input.clientHeaders['anthropic-beta']
-    if (beta !== undefined) headers['anthropic-beta'] = beta
-    return {
-      url: endpointUrl(input.provider, '/v1/messages'),
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ ...input.body, model: input.upstreamModel }),
-    }
+    return messagesRequest(input.provider, { ...input.body, model: input.upstreamModel }, input)
   },
 
   readResponse(json) {
@@ -74,4 +85,14 @@ export const anthropicAdapter: ProviderAdapter = {
   },
 
   createStreamReader,
+
+  translator: {
+    toUpstream({ provider, request, upstreamModel }) {
+      const { body, degraded } = toAnthropicBody(request, upstreamModel)
+      return { request: messagesRequest(provider, body, { stream: request.stream, accept: undefined, clientHeaders: {} }), degraded }
+    },
+    fromUpstream: messageFromAnthropic,
+    createStreamDecoder: () => new AnthropicStreamDecoder(),
+    errorFromUpstream: (status, json) => errorFromAnthropic(status, json),
+  },
 }

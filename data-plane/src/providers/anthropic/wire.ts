@@ -9,6 +9,7 @@ export const WireUsage = z.object({
   output_tokens: count,
   cache_creation_input_tokens: count,
   cache_read_input_tokens: count,
+  output_tokens_details: z.object({ thinking_tokens: count }).nullish(),
 })
 export type WireUsage = z.infer<typeof WireUsage>
 
@@ -20,8 +21,54 @@ export const WireStreamEvent = z.object({
   type: z.string(),
   message: WireMessage.optional(),
   usage: WireUsage.nullish(),
-  error: z.object({ type: z.string() }).optional(),
+  error: z.object({ type: z.string(), message: z.string().nullish() }).optional(),
 })
+
+/** A content block of a response (and of `content_block_start`): what translation reads. */
+export const WireContentBlock = z
+  .object({
+    type: z.string(),
+    text: z.string().nullish(),
+    thinking: z.string().nullish(),
+    signature: z.string().nullish(),
+    data: z.string().nullish(),
+    id: z.string().nullish(),
+    name: z.string().nullish(),
+    input: z.unknown().optional(),
+  })
+  .loose()
+export type WireContentBlock = z.infer<typeof WireContentBlock>
+
+/** A whole Messages response, for translation. */
+export const WireFullMessage = z.object({
+  id: z.string().optional(),
+  model: z.string().optional(),
+  content: z.array(WireContentBlock),
+  stop_reason: z.string().nullish(),
+  stop_sequence: z.string().nullish(),
+  usage: WireUsage.nullish(),
+})
+
+/** Any stream event, for translation (content blocks and deltas included). */
+export const WireFullStreamEvent = WireStreamEvent.extend({
+  message: WireMessage.extend({ id: z.string().optional() }).optional(),
+  index: z.number().int().nonnegative().optional(),
+  content_block: WireContentBlock.optional(),
+  delta: z
+    .object({
+      type: z.string().nullish(),
+      text: z.string().nullish(),
+      thinking: z.string().nullish(),
+      signature: z.string().nullish(),
+      partial_json: z.string().nullish(),
+      stop_reason: z.string().nullish(),
+      stop_sequence: z.string().nullish(),
+    })
+    .optional(),
+})
+export type WireFullStreamEvent = z.infer<typeof WireFullStreamEvent>
+
+export const WireErrorBody = z.object({ error: z.object({ type: z.string(), message: z.string().nullish() }) })
 
 /** Anthropic's error types → the HTTP status it answers them with (docs "HTTP errors"). */
 const ERROR_STATUS: Record<string, number> = {
@@ -48,6 +95,7 @@ export function mergeUsage(base: WireUsage | null, update: WireUsage): WireUsage
     output_tokens: update.output_tokens ?? base?.output_tokens,
     cache_creation_input_tokens: update.cache_creation_input_tokens ?? base?.cache_creation_input_tokens,
     cache_read_input_tokens: update.cache_read_input_tokens ?? base?.cache_read_input_tokens,
+    output_tokens_details: update.output_tokens_details ?? base?.output_tokens_details,
   }
 }
 
@@ -68,6 +116,6 @@ export function usageOf(wire: WireUsage | null | undefined): Usage | null {
     completionTokens,
     totalTokens: promptTokens !== null && completionTokens !== null ? promptTokens + completionTokens : null,
     cachedPromptTokens: wire.cache_read_input_tokens ?? null,
-    reasoningTokens: null,
+    reasoningTokens: wire.output_tokens_details?.thinking_tokens ?? null,
   }
 }

@@ -35,3 +35,34 @@ describe('openai adapter', () => {
     expect(reader.read('[DONE]', null)).toEqual({ done: true, usageOnly: false })
   })
 })
+
+describe('openai translator (Anthropic clients)', () => {
+  const translator = openaiAdapter.translator
+  if (!translator) throw new Error('openai adapter has a translator')
+
+  it('reads a completion with reasoning, text, tool calls, finish reason and usage into canonical form', () => {
+    const response = translator.fromUpstream({
+      id: 'chatcmpl-1',
+      model: 'gpt-4o-2024',
+      choices: [{ message: { content: 'Hi', reasoning_content: 'hmm', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] }, finish_reason: 'tool_calls' }],
+      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 4 }, completion_tokens_details: { reasoning_tokens: 2 } },
+    })
+    expect(response).toEqual({
+      id: 'chatcmpl-1',
+      model: 'gpt-4o-2024',
+      content: [{ type: 'thinking', text: 'hmm', signature: null }, { type: 'text', text: 'Hi' }, { type: 'tool_call', id: 'call_1', name: 'f', arguments: '{"a":1}' }],
+      stopReason: 'tool_use',
+      stopSequence: null,
+      usage: { promptTokens: 10, completionTokens: 5, totalTokens: 15, cachedPromptTokens: 4, reasoningTokens: 2, cacheWriteTokens: null },
+    })
+    expect(translator.fromUpstream({ object: 'list' })).toBeNull()
+  })
+
+  it('maps finish reasons (length, content_filter) and error statuses (429, 503 overloaded, insufficient_quota)', () => {
+    const finish = (finish_reason: string) => translator.fromUpstream({ choices: [{ message: { content: 'x' }, finish_reason }] })?.stopReason
+    expect([finish('stop'), finish('length'), finish('content_filter')]).toEqual(['end_turn', 'max_tokens', 'refusal'])
+    expect(translator.errorFromUpstream(429, { error: { message: 'slow down', type: 'requests', code: 'rate_limit_exceeded' } })).toEqual({ kind: 'rate_limit', status: 429, message: 'slow down' })
+    expect(translator.errorFromUpstream(503, null)).toMatchObject({ kind: 'overloaded', status: 503 })
+    expect(translator.errorFromUpstream(429, { error: { message: 'quota', code: 'insufficient_quota' } }).kind).toBe('billing')
+  })
+})

@@ -1,32 +1,19 @@
-import type { Usage } from '@switchyard/shared/events'
 import { z } from 'zod'
+import type { RuntimeProvider } from '../../runtime/compile.ts'
+import type { UpstreamRequest } from '../../upstream/client.ts'
 import { endpointUrl } from '../endpoint.ts'
 import type { ChatRequestInput, ProviderAdapter, ResponseFacts, StreamReader } from '../types.ts'
+import { completionFromOpenAI, errorFromOpenAI } from './from-upstream.ts'
+import { OpenAIStreamDecoder } from './stream-decoder.ts'
+import { toOpenAIBody } from './to-upstream.ts'
+import { usageOf, WireUsage } from './wire.ts'
 
-// OpenAI chat completions (also every OpenAI-compatible server). The client speaks the same
-// wire, so the body passes through with only `model` replaced (and, for streams, usage asked
-// for); responses are relayed as bytes and only read here.
+// OpenAI chat completions (also every OpenAI-compatible server). An OpenAI client speaks the
+// same wire, so its body passes through with only `model` replaced (and, for streams, usage
+// asked for); responses are relayed as bytes and only read here. An Anthropic client is served
+// through `translator` (canonical ↔ OpenAI wire).
 
-const count = z.number().int().nonnegative().nullish()
-const WireUsage = z.object({
-  prompt_tokens: count,
-  completion_tokens: count,
-  total_tokens: count,
-  prompt_tokens_details: z.object({ cached_tokens: count }).nullish(),
-  completion_tokens_details: z.object({ reasoning_tokens: count }).nullish(),
-})
 const WireFacts = z.object({ model: z.string().optional(), usage: WireUsage.nullish() })
-
-function usageOf(wire: z.infer<typeof WireUsage> | null | undefined): Usage | null {
-  if (!wire) return null
-  return {
-    promptTokens: wire.prompt_tokens ?? null,
-    completionTokens: wire.completion_tokens ?? null,
-    totalTokens: wire.total_tokens ?? null,
-    cachedPromptTokens: wire.prompt_tokens_details?.cached_tokens ?? null,
-    reasoningTokens: wire.completion_tokens_details?.reasoning_tokens ?? null,
-  }
-}
 
 function readFacts(json: unknown): ResponseFacts & { emptyChoices: boolean } {
   const parsed = WireFacts.safeParse(json)
@@ -61,6 +48,19 @@ function createStreamReader(): StreamReader {
   return reader
 }
 
+function chatRequest(provider: RuntimeProvider, body: Record<string, unknown>, options: { stream: boolean; accept: string | undefined }): UpstreamRequest {
+  return {
+    url: endpointUrl(provider, '/chat/completions'),
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: options.accept ?? (options.stream ? 'text/event-stream' : 'application/json'),
+      authorization: `Bearer ${provider.apiKey}`,
+    },
+    body: JSON.stringify(body),
+  }
+}
+
 export const openaiAdapter: ProviderAdapter = {
   wire: 'openai',
   requestIdHeader: 'x-request-id',
@@ -71,16 +71,7 @@ export const openaiAdapter: ProviderAdapter = {
       const streamOptions = typeof body.stream_options === 'object' && body.stream_options !== null ? body.stream_options : {}
       body.stream_options = { ...streamOptions, include_usage: true }
     }
-    return {
-      url: endpointUrl(input.provider, '/chat/completions'),
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: input.accept ?? (input.stream ? 'text/event-stream' : 'application/json'),
-        authorization: `Bearer ${input.provider.apiKey}`,
-      },
-      body: JSON.stringify(body),
-    }
+    return chatRequest(input.provider, body, { stream: input.stream, accept: input.accept })
   },
 
   readResponse(json) {
@@ -89,4 +80,14 @@ export const openaiAdapter: ProviderAdapter = {
   },
 
   createStreamReader,
+
+  translator: {
+    toUpstream({ provider, request, upstreamModel }) {
+      const { body, degraded } = toOpenAIBody(request, { upstreamModel, providerType: provider.type })
+      return { request: chatRequest(provider, body, { stream: request.stream, accept: undefined }), degraded }
+    },
+    fromUpstream: completionFromOpenAI,
+    createStreamDecoder: () => new OpenAIStreamDecoder(),
+    errorFromUpstream: errorFromOpenAI,
+  },
 }

@@ -221,23 +221,28 @@ describe('POST /v1/messages — refusals in Anthropic shape', () => {
   })
 })
 
-describe('API families are not translated yet', () => {
-  it('400s an Anthropic request to an OpenAI connection, naming what is unsupported', async () => {
+describe('across API families: translated, refusals in the caller family shape', () => {
+  it('translates an Anthropic request to an OpenAI connection and answers in Anthropic shape', async () => {
     const res = await messages(gateway, { model: 'fake/gpt-4o-mini', ...request })
-    expect(res.status).toBe(400)
-    expect(res.headers.get(HEADERS.error)).toBe('SY_ERR_PROVIDER_UNSUPPORTED')
-    const body = (await res.json()) as { error: { message: string } }
-    expectAnthropicError(body, 'invalid_request_error')
-    expect(body.error.message).toContain("'openai'")
-    expect(body.error.message).toContain('POST /v1/chat/completions')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Say hello to the gateway' }], stop_reason: 'end_turn' })
+    expect(JSON.parse(lastUpstream().body)).toMatchObject({ model: 'gpt-4o-mini', max_completion_tokens: 64, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user' }] })
+    expect(res.headers.get(HEADERS.degraded)).toBeNull()
   })
 
-  it('400s an OpenAI request to an Anthropic connection in OpenAI shape', async () => {
-    const res = await chat(gateway, { model: 'anthropic/claude-x', messages: request.messages })
+  it('400s what cannot be translated, before anything goes upstream, in each family', async () => {
+    const webSearch = { type: 'web_search_20250305', name: 'web_search' }
+    const res = await messages(gateway, { model: 'fake/gpt-4o-mini', ...request, tools: [webSearch] })
     expect(res.status).toBe(400)
-    const body = (await res.json()) as { error: { message: string; code: string; param: string } }
-    expect(body.error).toMatchObject({ code: 'provider_not_supported', param: 'model', type: 'invalid_request_error' })
-    expect(body.error.message).toContain('POST /v1/messages')
+    expect(res.headers.get(HEADERS.error)).toBe('SY_ERR_REQUEST_UNTRANSLATABLE')
+    const body = (await res.json()) as { error: { message: string } }
+    expectAnthropicError(body, 'invalid_request_error')
+    expect(body.error.message).toContain('web_search_20250305')
+
+    const openai = await chat(gateway, { model: 'anthropic/claude-x', messages: request.messages, n: 2 })
+    expect(openai.status).toBe(400)
+    const error = (await openai.json()) as { error: { message: string; code: string; param: string } }
+    expect(error.error).toMatchObject({ code: 'unsupported_parameter', param: 'n', type: 'invalid_request_error' })
     expect(gateway.fake.requests).toHaveLength(0)
   })
 })

@@ -255,13 +255,13 @@ describe('POST /v1/chat/completions — refusals', () => {
   it('names an unsupported provider type instead of failing silently', async () => {
     await gateway.publish({
       ...gateway.defaultParts(2),
-      providers: [{ id: 'prov_2', name: 'claude', type: 'anthropic', baseUrl: gateway.fake.url }],
+      providers: [{ id: 'prov_2', name: 'gemini', type: 'google', baseUrl: gateway.fake.url }],
     })
-    const res = await chat(gateway, { model: 'claude/claude-sonnet-4', messages })
+    const res = await chat(gateway, { model: 'gemini/gemini-2.5-flash', messages })
     expect(res.status).toBe(400)
     const body = (await res.json()) as { error: { message: string; code: string } }
     expect(body.error.code).toBe('provider_not_supported')
-    expect(body.error.message).toContain("'anthropic'")
+    expect(body.error.message).toContain("'google'")
   })
 
   it('renders unknown routes as OpenAI errors too', async () => {

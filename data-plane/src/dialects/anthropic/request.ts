@@ -1,0 +1,133 @@
+import {
+  type CanonicalChatRequest,
+  type CanonicalMessage,
+  type CanonicalPart,
+  type CanonicalReasoning,
+  type CanonicalToolChoice,
+  type Degraded,
+  emptyRequest,
+  type ImagePart,
+  type ReasoningEffort,
+} from '../canonical.ts'
+import { parseWire, unknownFields, untranslatable } from '../wire-parse.ts'
+import { type WireBlock, type WireImageBlock, WireMessagesRequest } from './wire.ts'
+
+// An Anthropic Messages body → CanonicalChatRequest. Refused (400): documents, search results,
+// server tools and their blocks, Files API references, MCP servers, containers. Prompt-cache
+// breakpoints (`cache_control`) are noted so the provider side can name them when it drops them.
+
+const HANDLED = new Set(Object.keys(WireMessagesRequest.shape))
+const REFUSED_FIELDS: Record<string, string> = { mcp_servers: 'MCP servers', container: 'a code-execution container', context_management: 'context management' }
+
+interface ParseState {
+  request: CanonicalChatRequest
+  degraded: Degraded
+}
+
+function image(block: WireImageBlock, param: string): ImagePart {
+  const { source } = block
+  if (source.type === 'file') throw untranslatable(param, 'an image from the Files API (file_id)')
+  const imageSource = source.type === 'url' ? { kind: 'url' as const, url: source.url } : { kind: 'base64' as const, mediaType: source.media_type, data: source.data }
+  return { type: 'image', source: imageSource, detail: null }
+}
+
+function blockToPart(block: WireBlock, param: string, state: ParseState): CanonicalPart {
+  if ('cache_control' in block && block.cache_control) state.request.promptCaching = true
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: block.text }
+    case 'image':
+      return image(block, param)
+    case 'tool_use':
+      return { type: 'tool_call', id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) }
+    case 'tool_result': {
+      const content = typeof block.content === 'string' ? [{ type: 'text' as const, text: block.content }] : (block.content ?? [])
+      const parts = content.map((part, i) => (part.type === 'text' ? { type: 'text' as const, text: part.text } : image(part, `${param}.content.${i}`)))
+      return { type: 'tool_result', toolCallId: block.tool_use_id, content: parts, isError: block.is_error === true }
+    }
+    case 'thinking':
+      return { type: 'thinking', text: block.thinking, signature: block.signature ?? null }
+    case 'redacted_thinking':
+      return { type: 'redacted_thinking', data: block.data }
+    default:
+      throw untranslatable(param, `a '${block.type}' content block`)
+  }
+}
+
+function messagesOf(wire: WireMessagesRequest, state: ParseState): CanonicalMessage[] {
+  return wire.messages.map((message, m) => {
+    const content: CanonicalPart[] =
+      typeof message.content === 'string'
+        ? [{ type: 'text', text: message.content }]
+        : message.content.map((block, b) => blockToPart(block, `messages.${m}.content.${b}`, state))
+    return { role: message.role, content }
+  })
+}
+
+function systemOf(wire: WireMessagesRequest, state: ParseState): string[] {
+  if (wire.system === undefined || wire.system === null) return []
+  if (typeof wire.system === 'string') return [wire.system]
+  if (wire.system.some((block) => block.cache_control)) state.request.promptCaching = true
+  return wire.system.map((block) => block.text)
+}
+
+function toolsOf(wire: WireMessagesRequest, state: ParseState): CanonicalChatRequest['tools'] {
+  return (wire.tools ?? []).map((tool, i) => {
+    if (tool.type && tool.type !== 'custom') throw untranslatable(`tools.${i}`, `the server tool '${tool.type}'`)
+    if (tool.cache_control) state.request.promptCaching = true
+    return { name: tool.name, description: tool.description ?? null, parameters: tool.input_schema ?? { type: 'object', properties: {} }, strict: tool.strict ?? null }
+  })
+}
+
+const TOOL_CHOICES: Record<'auto' | 'any' | 'none', CanonicalToolChoice> = { auto: { type: 'auto' }, any: { type: 'required' }, none: { type: 'none' } }
+
+function toolChoiceOf(wire: WireMessagesRequest, request: CanonicalChatRequest): void {
+  const choice = wire.tool_choice
+  if (!choice) return
+  request.toolChoice = choice.type === 'tool' ? { type: 'tool', name: choice.name } : TOOL_CHOICES[choice.type]
+  if (choice.type !== 'none' && choice.disable_parallel_tool_use === true) request.parallelToolCalls = false
+}
+
+const EFFORTS: Record<'low' | 'medium' | 'high' | 'xhigh' | 'max', ReasoningEffort> = { low: 'low', medium: 'medium', high: 'high', xhigh: 'high', max: 'high' }
+
+function reasoningOf(wire: WireMessagesRequest, state: ParseState): CanonicalReasoning | null {
+  const effortParam = wire.output_config?.effort
+  if (effortParam === 'xhigh' || effortParam === 'max') state.degraded.push(`output_config.effort=${effortParam} (sent as high)`)
+  const effort = effortParam ? EFFORTS[effortParam] : null
+  const thinking = wire.thinking
+  if (thinking?.type === 'enabled') return { effort, budgetTokens: thinking.budget_tokens }
+  if (thinking?.type === 'adaptive' || thinking?.type === 'between_tools') return { effort: effort ?? 'medium', budgetTokens: null }
+  return effort ? { effort, budgetTokens: null } : null
+}
+
+function refuseUntranslatable(body: Record<string, unknown>): void {
+  for (const [field, what] of Object.entries(REFUSED_FIELDS)) {
+    if (body[field] !== undefined && body[field] !== null) throw untranslatable(field, what)
+  }
+}
+
+export function parseAnthropicRequest(body: Record<string, unknown>): { request: CanonicalChatRequest; degraded: Degraded } {
+  refuseUntranslatable(body)
+  const wire = parseWire(WireMessagesRequest, body)
+  const state: ParseState = { request: emptyRequest(), degraded: [] }
+  const { request } = state
+  request.system = systemOf(wire, state)
+  request.messages = messagesOf(wire, state)
+  request.maxTokens = wire.max_tokens
+  request.temperature = wire.temperature ?? null
+  request.topP = wire.top_p ?? null
+  request.topK = wire.top_k ?? null
+  request.stop = wire.stop_sequences ?? []
+  request.stream = wire.stream === true
+  // Anthropic streams always carry usage (message_start + message_delta).
+  request.streamUsage = true
+  request.tools = toolsOf(wire, state)
+  toolChoiceOf(wire, request)
+  request.reasoning = reasoningOf(wire, state)
+  const format = wire.output_config?.format
+  if (format) request.responseFormat = { type: 'json_schema', name: 'response', description: null, schema: format.schema, strict: true }
+  request.user = wire.metadata?.user_id ?? null
+  if (wire.service_tier && wire.service_tier !== 'auto') state.degraded.push('service_tier')
+  const degraded = [...new Set([...state.degraded, ...unknownFields(body, HANDLED)])]
+  return { request, degraded }
+}

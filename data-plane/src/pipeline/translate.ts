@@ -1,0 +1,18 @@
+import { dialects } from '../dialects/registry.ts'
+import { GatewayError } from '../errors.ts'
+import type { RequestContext } from './context.ts'
+
+// 5. Across API families only: the client's body → the canonical request (ctx.translation), in
+// the client's dialect. What cannot be translated is refused here (400, before anything goes
+// upstream); what can only be dropped is named in ctx.degraded. Same-family requests skip this
+// stage and pass through byte for byte.
+
+export async function translate(ctx: RequestContext): Promise<void> {
+  const { target, body } = ctx
+  if (!target || !body) throw new GatewayError('SY_ERR_INTERNAL', 'pipeline order violated: translate before resolve-target')
+  if (target.adapter.wire === ctx.dialect) return
+  const client = dialects[ctx.dialect]
+  const { request, degraded } = client.parseRequest(body)
+  ctx.translation = { client, request }
+  ctx.degraded.push(...degraded)
+}
