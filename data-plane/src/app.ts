@@ -6,9 +6,13 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import errorHandler from './plugins/error-handler.ts'
 import gatewayServices from './plugins/gateway-services.ts'
 import responseHeaders from './plugins/response-headers.ts'
+import countTokens from './routes/anthropic/count-tokens.ts'
 import messages from './routes/anthropic/messages.ts'
 import health from './routes/health.ts'
+import models from './routes/models.ts'
 import chatCompletions from './routes/openai/chat-completions.ts'
+import embeddings from './routes/openai/embeddings.ts'
+import responses from './routes/openai/responses.ts'
 
 export const BODY_LIMIT_BYTES = 10 * 1024 * 1024
 
@@ -50,5 +54,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(health)
   await app.register(chatCompletions)
   await app.register(messages)
+  await app.register(countTokens)
+  await app.register(embeddings)
+  await app.register(responses)
+  await app.register(models)
   return app
 }

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { type AnthropicAnswer, answerText, type FakeBlock, type MessagesBody, planAnthropicAnswer } from './anthropic-answer.ts'
-import { type FakeReply, fakeTokens, hex, pieces, SLOW_STREAM, slowPieces } from './fake-content.ts'
+import { echo, type FakeReply, fakeTokens, hex, pieces, SLOW_STREAM, slowPieces } from './fake-content.ts'
 
 // A fake of Anthropic's Messages endpoint (POST /v1/messages), faithful to the documented wire
 // format: `x-api-key` + `anthropic-version` required, `request-id` and `anthropic-ratelimit-*`
@@ -135,7 +135,7 @@ function parse(rawBody: string): MessagesBody | null {
 }
 
 /** The documented refusals, in Anthropic's order: key, version, body. */
-function validate(headers: IncomingHttpHeaders, rawBody: string): { failure: Failure } | { body: MessagesBody } {
+function validate(headers: IncomingHttpHeaders, rawBody: string, options = { needsMaxTokens: true }): { failure: Failure } | { body: MessagesBody } {
   if (typeof headers['x-api-key'] !== 'string' || headers['x-api-key'].length === 0) {
     return { failure: { status: 401, type: 'authentication_error', message: 'x-api-key header is required' } }
   }
@@ -144,7 +144,7 @@ function validate(headers: IncomingHttpHeaders, rawBody: string): { failure: Fai
   }
   const body = parse(rawBody)
   if (body === null) return { failure: { status: 400, type: 'invalid_request_error', message: 'The request body is not valid JSON.' } }
-  if (typeof body.max_tokens !== 'number') return { failure: { status: 400, type: 'invalid_request_error', message: 'max_tokens: Field required' } }
+  if (options.needsMaxTokens && typeof body.max_tokens !== 'number') return { failure: { status: 400, type: 'invalid_request_error', message: 'max_tokens: Field required' } }
   return { body }
 }
 
@@ -178,6 +178,25 @@ export async function handleMessages(rawBody: string, headers: IncomingHttpHeade
   if (body.stream === true) return sendStream(reply, model, answer, requestId)
   reply.head(200, { ...baseHeaders(requestId), ...JSON_TYPE })
   reply.end(message(model, answer))
+}
+
+/**
+ * POST /v1/messages/count_tokens → `{"input_tokens": n}` (the same count a message's usage would
+ * report; tools add their JSON). Same key/version checks as /v1/messages; no max_tokens needed.
+ */
+export function handleCountTokens(rawBody: string, headers: IncomingHttpHeaders, reply: FakeReply): void {
+  const requestId = `req_011C${hex(10)}`
+  const checked = validate(headers, rawBody.length > 0 ? rawBody : 'null', { needsMaxTokens: false })
+  if ('failure' in checked) return sendError(reply, checked.failure, requestId)
+  const { body } = checked
+  if (!Array.isArray(body.messages)) return sendError(reply, { status: 400, type: 'invalid_request_error', message: 'messages: Field required' }, requestId)
+  const model = typeof body.model === 'string' ? body.model : ''
+  const scripted = scriptedError(model, false)
+  if (scripted) return sendError(reply, scripted, requestId)
+  const { prompt } = echo(body.messages, body.system)
+  const tools = body.tools ? JSON.stringify(body.tools) : ''
+  reply.head(200, { ...baseHeaders(requestId), ...JSON_TYPE })
+  reply.end(JSON.stringify({ input_tokens: fakeTokens(prompt + tools) }))
 }
 
 export function notFound(req: IncomingMessage, res: ServerResponse): void {

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto'
 
 export interface FakeReply {
   /** Writes bytes to the client and records them. */
-  write(bytes: string): void
-  end(bytes?: string): void
+  write(bytes: string | Buffer): void
+  end(bytes?: string | Buffer): void
   head(status: number, headers: Record<string, string>): void
   /** Resolves false when the client went away before `ms` elapsed. */
   sleep(ms: number): Promise<boolean>

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type FakeReply, fakeTokens, hex, pieces, SLOW_STREAM, slowPieces } from './fake-content.ts'
 import { type OpenAIAnswer, type OpenAIChatBody, planOpenAIAnswer } from './openai-answer.ts'
+import { planResponse, type ResponsesBody, responseJson, sendResponseStream } from './openai-responses.ts'
 
-// A fake of OpenAI's chat completions endpoint, faithful to the documented wire format
+// A fake of OpenAI's chat completions, embeddings and responses (openai-responses.ts) endpoints, faithful to the documented wire format
 // (JSON body, SSE framing, usage blocks, error bodies, request-id and rate-limit headers).
 // Behaviour is scripted by the requested model id:
 //   error-500 · error-429 (with retry-after) · slow-stream (drips events) · cut-stream (ends
@@ -15,6 +16,8 @@ export const FAKE_OPENAI_MODELS = {
   slowStream: 'slow-stream',
   cutStream: 'cut-stream',
   slowResponse: 'slow-response',
+  /** Responses API: the stream's first event is `event: error`. */
+  errorInStream: 'error-in-stream',
 } as const
 
 export const SLOW_RESPONSE_MS = 500
@@ -25,7 +28,7 @@ function errorBody(message: string, type: string, code: string | null, param: st
   return JSON.stringify({ error: { message, type, param, code } })
 }
 
-function baseHeaders(): Record<string, string> {
+export function baseHeaders(): Record<string, string> {
   return {
     'x-request-id': `req_${hex(16)}`,
     'openai-processing-ms': '12',
@@ -124,29 +127,42 @@ async function sendStream(reply: FakeReply, body: ChatBody, model: string, answe
   reply.end()
 }
 
-export async function handleChatCompletions(rawBody: string, authorization: string | undefined, reply: FakeReply): Promise<void> {
+/** What every endpoint checks first (OpenAI's order): the key, the JSON body, the scripted errors. */
+async function accepted<T extends { model?: unknown }>(rawBody: string, authorization: string | undefined, reply: FakeReply): Promise<T | null> {
+  const json = { ...baseHeaders(), 'content-type': 'application/json; charset=utf-8' }
   if (!authorization?.startsWith('Bearer ') || authorization.length <= 'Bearer '.length) {
-    reply.head(401, { ...baseHeaders(), 'content-type': 'application/json; charset=utf-8' })
+    reply.head(401, json)
     const message = "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
-    return reply.end(errorBody(message, 'invalid_request_error', null))
+    reply.end(errorBody(message, 'invalid_request_error', null))
+    return null
   }
-  let body: ChatBody
+  let body: T
   try {
-    body = JSON.parse(rawBody) as ChatBody
+    body = JSON.parse(rawBody) as T
   } catch {
-    reply.head(400, { ...baseHeaders(), 'content-type': 'application/json; charset=utf-8' })
-    return reply.end(errorBody('We could not parse the JSON body of your request.', 'invalid_request_error', null))
+    reply.head(400, json)
+    reply.end(errorBody('We could not parse the JSON body of your request.', 'invalid_request_error', null))
+    return null
   }
   const model = typeof body.model === 'string' ? body.model : ''
   if (model === FAKE_OPENAI_MODELS.error500) {
-    reply.head(500, { ...baseHeaders(), 'content-type': 'application/json; charset=utf-8' })
-    return reply.end(errorBody('The server had an error while processing your request. Sorry about that!', 'server_error', null))
+    reply.head(500, json)
+    reply.end(errorBody('The server had an error while processing your request. Sorry about that!', 'server_error', null))
+    return null
   }
   if (model === FAKE_OPENAI_MODELS.error429) {
-    reply.head(429, { ...baseHeaders(), 'content-type': 'application/json; charset=utf-8', 'retry-after': '2', 'retry-after-ms': '1500', 'x-ratelimit-remaining-requests': '0' })
-    return reply.end(errorBody(`Rate limit reached for ${model} on requests per min (RPM): Limit 3, Used 3, Requested 1.`, 'requests', 'rate_limit_exceeded'))
+    reply.head(429, { ...json, 'retry-after': '2', 'retry-after-ms': '1500', 'x-ratelimit-remaining-requests': '0' })
+    reply.end(errorBody(`Rate limit reached for ${model} on requests per min (RPM): Limit 3, Used 3, Requested 1.`, 'requests', 'rate_limit_exceeded'))
+    return null
   }
-  if (model === FAKE_OPENAI_MODELS.slowResponse && !(await reply.sleep(SLOW_RESPONSE_MS))) return
+  if (model === FAKE_OPENAI_MODELS.slowResponse && !(await reply.sleep(SLOW_RESPONSE_MS))) return null
+  return body
+}
+
+export async function handleChatCompletions(rawBody: string, authorization: string | undefined, reply: FakeReply): Promise<void> {
+  const body = await accepted<ChatBody>(rawBody, authorization, reply)
+  if (!body) return
+  const model = typeof body.model === 'string' ? body.model : ''
   const answer = planOpenAIAnswer(body)
   if ('error' in answer) {
     reply.head(400, { ...baseHeaders(), 'content-type': 'application/json; charset=utf-8' })
@@ -155,6 +171,46 @@ export async function handleChatCompletions(rawBody: string, authorization: stri
   if (body.stream === true) return sendStream(reply, body, model, answer)
   reply.head(200, { ...baseHeaders(), 'content-type': 'application/json' })
   reply.end(completion(model, answer))
+}
+
+/** POST /v1/responses: JSON or SSE (openai-responses.ts). */
+export async function handleResponses(rawBody: string, authorization: string | undefined, reply: FakeReply): Promise<void> {
+  const body = await accepted<ResponsesBody>(rawBody, authorization, reply)
+  if (!body) return
+  const model = typeof body.model === 'string' ? body.model : ''
+  const plan = planResponse(body)
+  if (body.stream === true) return sendResponseStream(reply, baseHeaders(), model, plan)
+  reply.head(200, { ...baseHeaders(), 'content-type': 'application/json' })
+  reply.end(responseJson(model, plan))
+}
+
+interface EmbeddingsBody {
+  model?: unknown
+  input?: unknown
+  encoding_format?: unknown
+  dimensions?: unknown
+}
+
+/** A deterministic unit-ish vector per input text. */
+function vectorOf(text: string, dimensions: number): number[] {
+  return Array.from({ length: dimensions }, (_, i) => ((text.charCodeAt(i % Math.max(1, text.length)) || 1) % 17) / 17 - 0.5)
+}
+
+function encoded(vector: number[], format: unknown): number[] | string {
+  if (format !== 'base64') return vector
+  return Buffer.from(new Float32Array(vector).buffer).toString('base64')
+}
+
+/** POST /v1/embeddings: `{object:"list", data:[{object:"embedding", index, embedding}], model, usage}`; base64 when asked (the SDK's default). */
+export async function handleEmbeddings(rawBody: string, authorization: string | undefined, reply: FakeReply): Promise<void> {
+  const body = await accepted<EmbeddingsBody>(rawBody, authorization, reply)
+  if (!body) return
+  const inputs = (Array.isArray(body.input) ? body.input : [body.input]).map((i) => (typeof i === 'string' ? i : JSON.stringify(i)))
+  const dimensions = typeof body.dimensions === 'number' ? body.dimensions : 8
+  const data = inputs.map((text, index) => ({ object: 'embedding', index, embedding: encoded(vectorOf(text, dimensions), body.encoding_format) }))
+  const promptTokens = inputs.reduce((sum, text) => sum + fakeTokens(text), 0)
+  reply.head(200, { ...baseHeaders(), 'content-type': 'application/json' })
+  reply.end(JSON.stringify({ object: 'list', data, model: typeof body.model === 'string' ? body.model : '', usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } }))
 }
 
 export function notFound(req: IncomingMessage, res: ServerResponse): void {

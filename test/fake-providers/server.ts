@@ -1,7 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import * as anthropic from './anthropic.ts'
+import { handleAzure } from './azure.ts'
+import * as bedrock from './bedrock.ts'
 import type { FakeReply } from './fake-content.ts'
+import * as google from './google.ts'
 import * as openai from './openai.ts'
 
 // Fake LLM providers on one real HTTP server (127.0.0.1), one path prefix per provider:
@@ -26,6 +29,12 @@ export interface FakeProviders {
   openaiBaseUrl: string
   /** An `anthropic` connection's baseUrl: `/v1/messages` is appended to it. */
   anthropicBaseUrl: string
+  /** An `azure-openai` connection's baseUrl (`/openai/deployments/<d>/…?api-version=` is appended). */
+  azureBaseUrl: string
+  /** A `google` connection's baseUrl (`/v1beta/models/<m>:generateContent` is appended). */
+  googleBaseUrl: string
+  /** A `bedrock` connection's baseUrl (`/model/<id>/converse` is appended; SigV4 verified). */
+  bedrockBaseUrl: string
   requests: RecordedRequest[]
   close(): Promise<void>
 }
@@ -81,6 +90,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
+const OPENAI_POSTS: Record<string, typeof openai.handleEmbeddings | undefined> = {
+  '/openai/v1/embeddings': openai.handleEmbeddings,
+  '/openai/v1/responses': openai.handleResponses,
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, requests: RecordedRequest[] | null): Promise<void> {
   const body = await readBody(req)
   let resolveDone = () => {}
@@ -101,9 +115,19 @@ async function handle(req: IncomingMessage, res: ServerResponse, requests: Recor
   if (req.method === 'POST' && req.url === '/anthropic/v1/messages') {
     return anthropic.handleMessages(body, req.headers, recordingReply(res, record))
   }
+  const post = OPENAI_POSTS[req.method === 'POST' ? (req.url ?? '') : '']
+  if (post) return post(body, req.headers.authorization, recordingReply(res, record))
+  if (req.method === 'POST' && req.url === '/anthropic/v1/messages/count_tokens') {
+    return anthropic.handleCountTokens(body, req.headers, recordingReply(res, record))
+  }
+  if (req.method === 'POST' && req.url?.startsWith('/azure/') && (await handleAzure(req.url ?? '', req.headers, body, recordingReply(res, record)))) return
   if (req.method === 'GET' && (req.url === '/openai/v1/models' || req.url?.startsWith('/anthropic/v1/models'))) {
     return listModels(req, res)
   }
+  if (req.method === 'POST' && req.url?.startsWith('/google/')) return google.handleGenerate(req, body, recordingReply(res, record))
+  if (req.method === 'POST' && req.url?.startsWith('/bedrock/')) return bedrock.handleConverse(req, body, recordingReply(res, record))
+  if (req.url?.startsWith('/google/')) return google.notFound(req, res)
+  if (req.url?.startsWith('/bedrock/')) return bedrock.notFound(req, res)
   if (req.url?.startsWith('/anthropic/')) return anthropic.notFound(req, res)
   openai.notFound(req, res)
 }
@@ -152,6 +176,9 @@ export async function startFakeProviders(options: { port?: number; record?: bool
     url,
     openaiBaseUrl: `${url}/openai/v1`,
     anthropicBaseUrl: `${url}/anthropic`,
+    azureBaseUrl: `${url}/azure`,
+    googleBaseUrl: `${url}/google`,
+    bedrockBaseUrl: `${url}/bedrock`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

@@ -3,17 +3,19 @@ import Anthropic from '@anthropic-ai/sdk'
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages'
 import OpenAI from 'openai'
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions'
+import { providerCredentialAad, seal } from '@switchyard/shared/crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Gateway, startGateway } from '../../data-plane/src/testing/gateway-fixture.ts'
+import { buildTestSnapshot, type Gateway, startGateway } from '../../data-plane/src/testing/gateway-fixture.ts'
+import { FAKE_AWS_CREDENTIALS } from '../fake-providers/bedrock.ts'
 
-// The compatibility matrix (issue #3): {OpenAI SDK, Anthropic SDK} × {openai, anthropic
-// connection} × {non-stream, stream} × {text, tool call round trip, image input, structured
+// The compatibility matrix (issue #3): {OpenAI SDK, Anthropic SDK} × {openai, anthropic,
+// google, bedrock connection} × {non-stream, stream} × {text, tool call round trip, image input, structured
 // output}, each cell driven through the official SDK and asserted on what the SDK returns.
 // docs/compatibility.md shows the table between its matrix markers; this test checks it is
 // current, and rewrites it when run with SWITCHYARD_WRITE_COMPATIBILITY=1.
 
 type Sdk = 'openai' | 'anthropic'
-type Connection = 'openai' | 'anthropic'
+type Connection = 'openai' | 'anthropic' | 'google' | 'bedrock'
 type Feature = 'text' | 'tools' | 'image' | 'structured'
 interface Cell {
   sdk: Sdk
@@ -23,7 +25,12 @@ interface Cell {
 }
 
 const FEATURES: Record<Feature, string> = { text: 'Text', tools: 'Tool call round trip', image: 'Image input', structured: 'Structured output' }
-const MODELS: Record<Connection, string> = { openai: 'fake/gpt-4o-mini', anthropic: 'anthropic/claude-sonnet-4-5' }
+const MODELS: Record<Connection, string> = {
+  openai: 'fake/gpt-4o-mini',
+  anthropic: 'anthropic/claude-sonnet-4-5',
+  google: 'google/gemini-2.5-flash',
+  bedrock: 'bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0',
+}
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='
 const IMAGE_ECHO = `Look: [image image/png base64 length=${PNG.length}]`
 const SCHEMA = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false }
@@ -102,7 +109,7 @@ const SDKS: Record<Sdk, { label: string; run: (cell: Cell) => Promise<void> }> =
 }
 
 const cells: Cell[] = (['openai', 'anthropic'] as const).flatMap((sdk) =>
-  (['openai', 'anthropic'] as const).flatMap((connection) =>
+  (['openai', 'anthropic', 'google', 'bedrock'] as const).flatMap((connection) =>
     [false, true].flatMap((stream) => (Object.keys(FEATURES) as Feature[]).map((feature) => ({ sdk, connection, stream, feature }))),
   ),
 )
@@ -119,8 +126,28 @@ function table(): string {
   return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n')
 }
 
+/** The default connections plus a `google` and a `bedrock` one (AWS credentials as JSON, a region). */
+async function publishAllConnections(): Promise<void> {
+  const parts = gateway.defaultParts(2)
+  parts.providers = [
+    ...(parts.providers ?? []),
+    { id: 'prov_google', name: 'google', type: 'google', baseUrl: gateway.fake.googleBaseUrl },
+    { id: 'prov_bedrock', name: 'bedrock', type: 'bedrock', baseUrl: gateway.fake.bedrockBaseUrl },
+  ]
+  const snapshot = buildTestSnapshot(parts, gateway.keyring)
+  snapshot.providers = snapshot.providers.map((p) =>
+    p.type === 'bedrock'
+      ? { ...p, settings: { region: 'us-east-1' }, credential: seal(JSON.stringify(FAKE_AWS_CREDENTIALS), gateway.keyring, providerCredentialAad(p.teamId, p.id)) }
+      : p,
+  )
+  await gateway.infra.snapshots.publish(2, JSON.stringify(snapshot))
+  const deadline = Date.now() + 2_000
+  while ((gateway.dataPlane.app.snapshots.runtime?.version ?? 0) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+}
+
 beforeAll(async () => {
   gateway = await startGateway()
+  await publishAllConnections()
   openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: gateway.key, maxRetries: 0 })
   anthropic = new Anthropic({ baseURL: gateway.url, apiKey: gateway.key, maxRetries: 0 })
 })

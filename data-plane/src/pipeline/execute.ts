@@ -13,7 +13,7 @@ function buildRequest(ctx: RequestContext, target: Target, body: Record<string, 
     ctx.degraded.push(...built.degraded.filter((name) => !ctx.degraded.includes(name)))
     return built.request
   }
-  return target.adapter.buildChatRequest({
+  const built = target.adapter.buildChatRequest({
     provider: target.provider,
     body,
     upstreamModel: target.upstreamModel,
@@ -22,6 +22,9 @@ function buildRequest(ctx: RequestContext, target: Target, body: Record<string, 
     accept: ctx.accept,
     clientHeaders: ctx.clientHeaders,
   })
+  // Same family, but an OpenAI-compatible server's quirks (providers/openai-compatible/quirks.ts) changed the body.
+  ctx.degraded.push(...(built.degraded ?? []).filter((name) => !ctx.degraded.includes(name)))
+  return built
 }
 
 export async function execute(ctx: RequestContext): Promise<void> {

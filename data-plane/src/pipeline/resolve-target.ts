@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors.ts'
 import { adapterFor } from '../providers/registry.ts'
-import type { Dialect } from '../providers/types.ts'
+import type { ProviderWire } from '../providers/types.ts'
 import type { RequestContext } from './context.ts'
 
 // 4. `<connection>/<upstream model>` (split at the first `/`) → the team's connection, its
@@ -8,8 +8,18 @@ import type { RequestContext } from './context.ts'
 // A connection of the other API family is served by translation (next stage) when its adapter
 // has a translator, and refused by name otherwise.
 
-const API_NAMES: Record<Dialect, string> = { openai: 'OpenAI Chat Completions API', anthropic: 'Anthropic Messages API' }
-const ENDPOINTS: Record<Dialect, string> = { openai: 'POST /v1/chat/completions', anthropic: 'POST /v1/messages' }
+const API_NAMES: Record<ProviderWire, string> = {
+  openai: 'OpenAI Chat Completions API',
+  anthropic: 'Anthropic Messages API',
+  gemini: 'Gemini API',
+  'bedrock-converse': 'Bedrock Converse API',
+}
+const ENDPOINTS: Record<ProviderWire, string> = {
+  openai: 'POST /v1/chat/completions',
+  anthropic: 'POST /v1/messages',
+  gemini: 'POST /v1/chat/completions or POST /v1/messages',
+  'bedrock-converse': 'POST /v1/chat/completions or POST /v1/messages',
+}
 
 export async function resolveTarget(ctx: RequestContext): Promise<void> {
   const model = ctx.requestedModel ?? ''

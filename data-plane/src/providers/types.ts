@@ -8,6 +8,7 @@ import type {
 } from '../dialects/canonical.ts'
 import type { RuntimeProvider } from '../runtime/compile.ts'
 import type { UpstreamRequest } from '../upstream/client.ts'
+import type { SseEvent } from '../upstream/sse.ts'
 
 // A provider adapter is a pure translator (no I/O): it builds the upstream request and reads
 // what the gateway needs (usage, model) from the upstream's answers. Per-stream state lives in
@@ -16,6 +17,9 @@ import type { UpstreamRequest } from '../upstream/client.ts'
 
 /** The wire format a client speaks (routes/) and a provider speaks natively. */
 export type Dialect = 'openai' | 'anthropic'
+
+/** What a provider speaks: a client dialect, or a wire no client route speaks (served only by translation). */
+export type ProviderWire = Dialect | 'gemini' | 'bedrock-converse'
 
 export interface ChatRequestInput {
   provider: RuntimeProvider
@@ -50,14 +54,34 @@ export interface StreamReader extends ResponseFacts {
   read(data: string, event: string | null): StreamEventFacts
 }
 
+/** An upstream request, plus what the adapter had to drop or rename for this upstream (named in `x-switchyard-degraded`). */
+export type BuiltRequest = UpstreamRequest & { degraded?: readonly string[] }
+
+/**
+ * One more endpoint a provider serves in its own wire format (passthrough: the client's body with
+ * `model` replaced, the answer relayed as bytes and only read for usage and model).
+ */
+export interface EndpointCapability {
+  buildRequest(input: ChatRequestInput): BuiltRequest
+  readResponse(json: unknown): ResponseFacts
+  /** Streaming endpoints only. */
+  createStreamReader?(): StreamReader
+}
+
 export interface ProviderAdapter {
-  wire: Dialect
+  wire: ProviderWire
   /** The upstream response header carrying the provider's own request id. */
   requestIdHeader: string
-  buildChatRequest(input: ChatRequestInput): UpstreamRequest
+  buildChatRequest(input: ChatRequestInput): BuiltRequest
   readResponse(json: unknown): ResponseFacts
   createStreamReader(): StreamReader
   translator?: ProviderTranslator
+  /** POST /v1/embeddings (OpenAI wire). */
+  embeddings?: EndpointCapability
+  /** POST /v1/responses (OpenAI Responses API wire). */
+  responses?: EndpointCapability
+  /** POST /v1/messages/count_tokens (Anthropic wire): exact counts from the provider. */
+  countTokens?: EndpointCapability
 }
 
 export interface CanonicalRequestInput {
@@ -80,4 +104,18 @@ export interface ProviderTranslator {
   createStreamDecoder(): CanonicalStreamDecoder
   /** A non-2xx answer (body parsed if JSON, else null) → canonical. */
   errorFromUpstream(status: number, json: unknown): CanonicalError
+  /** A stream framing other than SSE (Bedrock's binary event stream); absent = SSE. */
+  streamFraming?: StreamFraming
+}
+
+/** Splits a non-SSE stream into events shaped like SSE events (`data` = the payload text). */
+export interface StreamFramer {
+  push(chunk: Buffer): SseEvent[]
+  end(): SseEvent[]
+}
+
+export interface StreamFraming {
+  /** The upstream's stream content type (instead of `text/event-stream`). */
+  contentType: string
+  create(): StreamFramer
 }

@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream'
 import type { FastifyReply } from 'fastify'
 import { GatewayError } from '../errors.ts'
 import type { RequestContext, UpstreamExchange } from '../pipeline/context.ts'
+import type { StreamFramer } from '../providers/types.ts'
 import { passUpstreamHeaders } from '../plugins/response-headers.ts'
 import { type SseEvent, SseDecoder } from '../upstream/sse.ts'
 import { upstreamError } from '../upstream/client.ts'
@@ -31,7 +32,7 @@ interface Opening {
 }
 
 export async function relayStream(ctx: RequestContext, reply: FastifyReply, exchange: UpstreamExchange, relaying: Relaying): Promise<StreamRelay> {
-  const events = sseEvents(exchange.response.body)
+  const events = sseEvents(exchange.response.body, ctx.translation ? ctx.target?.adapter.translator?.streamFraming?.create() : undefined)
   const pipe = relaying.stream()
   const opening = await openStream(events, pipe)
   passUpstreamHeaders(reply, exchange.response.headers)
@@ -53,8 +54,9 @@ export async function relayStream(ctx: RequestContext, reply: FastifyReply, exch
   return { done, sent: reply.code(exchange.response.statusCode).send(out) }
 }
 
-async function* sseEvents(body: AsyncIterable<unknown>): AsyncGenerator<SseEvent, void, undefined> {
-  const decoder = new SseDecoder()
+/** SSE, or the provider's own framing (Bedrock's event stream) split into SSE-shaped events. */
+async function* sseEvents(body: AsyncIterable<unknown>, framer: StreamFramer | undefined): AsyncGenerator<SseEvent, void, undefined> {
+  const decoder = framer ?? new SseDecoder()
   for await (const chunk of body) yield* decoder.push(chunk as Buffer)
   yield* decoder.end()
 }

@@ -8,6 +8,7 @@ import { passthroughRelaying } from '../relay/passthrough.ts'
 import type { Relaying } from '../relay/relaying.ts'
 import { relayStream } from '../relay/stream.ts'
 import { translatedRelaying } from '../relay/translated.ts'
+import { decorated, type EndpointOperation, type OperationPlan, runOperationPipeline } from './endpoint-operation.ts'
 
 // One gateway endpoint, whatever the client's API family: context → pipeline → relay; the log
 // event is emitted once the response is over (streams: when the relay ends). The route modules
@@ -20,10 +21,15 @@ export interface GatewayEndpoint {
   apiKeyHeader?: string
   /** Client headers the provider adapter may forward upstream (e.g. `anthropic-version`). */
   forwardedHeaders?: readonly string[]
+  /** Endpoints other than chat: how a connection serves them (routes/endpoint-operation.ts). */
+  operation?: EndpointOperation
 }
 
-function isEventStream(contentType: string | string[] | undefined): boolean {
-  return typeof contentType === 'string' && contentType.toLowerCase().startsWith('text/event-stream')
+/** SSE, or the stream content type the translator declares (Bedrock's `application/vnd.amazon.eventstream`). */
+function isEventStream(ctx: RequestContext, contentType: string | string[] | undefined): boolean {
+  const framing = ctx.translation ? ctx.target?.adapter.translator?.streamFraming : undefined
+  const type = typeof contentType === 'string' ? contentType.toLowerCase() : ''
+  return type.startsWith('text/event-stream') || (framing !== undefined && type.startsWith(framing.contentType))
 }
 
 function headerValue(request: FastifyRequest, name: string): string | undefined {
@@ -41,9 +47,10 @@ function pickHeaders(request: FastifyRequest, names: readonly string[]): Record<
 }
 
 /** Same family: the upstream's bytes; across families: translated into the client's dialect. */
-function relayingFor(ctx: RequestContext): Relaying {
+function relayingFor(ctx: RequestContext, plan: OperationPlan | null): Relaying {
   const target = ctx.target
   if (!target) throw new Error('pipeline finished without a target')
+  if (plan?.kind === 'upstream') return decorated(passthroughRelaying(ctx, target.adapter), plan.decorate)
   const translator = target.adapter.translator
   if (ctx.translation && translator) return translatedRelaying(ctx, ctx.translation.client, translator)
   return passthroughRelaying(ctx, target.adapter)
@@ -77,12 +84,18 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
       if (!ctx.outcome.stream) meter(ctx, reply, clientGone)
     })
 
-    await runPipeline(ctx)
+    let plan: OperationPlan | null = null
+    if (spec.operation) plan = await runOperationPipeline(ctx, spec.operation)
+    else await runPipeline(ctx)
+    if (plan?.kind === 'local') {
+      const answer = plan.answer(ctx)
+      return reply.code(answer.status).headers(answer.headers).send(answer.body)
+    }
     const exchange = ctx.upstream
     if (!exchange) throw new Error('pipeline finished without an upstream exchange')
-    const relaying = relayingFor(ctx)
+    const relaying = relayingFor(ctx, plan)
     const { statusCode, headers } = exchange.response
-    if (!ctx.stream || statusCode < 200 || statusCode >= 300 || !isEventStream(headers['content-type'])) {
+    if (!ctx.stream || statusCode < 200 || statusCode >= 300 || !isEventStream(ctx, headers['content-type'])) {
       return relayJson(ctx, reply, exchange, relaying)
     }
     const { done, sent } = await relayStream(ctx, reply, exchange, relaying)

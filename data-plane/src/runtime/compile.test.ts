@@ -1,4 +1,4 @@
-import { buildKeyring, generateMasterKeyBase64 } from '@switchyard/shared/crypto'
+import { buildKeyring, generateMasterKeyBase64, providerCredentialAad, seal } from '@switchyard/shared/crypto'
 import { generateVirtualKey, hashVirtualKey } from '@switchyard/shared/keys'
 import { ConfigSnapshot } from '@switchyard/shared/snapshot'
 import { describe, expect, it } from 'vitest'
@@ -42,5 +42,18 @@ describe('compileSnapshot', () => {
     const { runtime, issues } = compileSnapshot(moved, keyring)
     expect(runtime.connections.get('team_1')).toBeUndefined()
     expect(issues).toEqual([{ providerId: 'prov_other', teamId: 'team_1', reason: 'sealed secret failed authentication' }])
+  })
+
+  it('parses a bedrock credential as AWS credentials JSON once, and leaves out one that is not', () => {
+    const input = buildTestSnapshot(
+      { version: 3, providers: [{ id: 'prov_b', name: 'aws', type: 'bedrock', baseUrl: null }, { id: 'prov_x', name: 'aws-bad', type: 'bedrock', baseUrl: null }] },
+      keyring,
+    )
+    const aws = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' }
+    input.providers = input.providers.map((p) => (p.id === 'prov_b' ? { ...p, credential: seal(JSON.stringify(aws), keyring, providerCredentialAad(p.teamId, p.id)) } : p))
+    const { runtime, issues } = compileSnapshot(ConfigSnapshot.parse(input), keyring)
+    expect(runtime.connections.get('team_1')?.get('aws')?.aws).toEqual(aws)
+    expect(issues).toEqual([{ providerId: 'prov_x', teamId: 'team_1', reason: 'bedrock credential is not JSON {accessKeyId, secretAccessKey, sessionToken?}' }])
+    expect(JSON.stringify(issues)).not.toContain(PROVIDER_KEY)
   })
 })

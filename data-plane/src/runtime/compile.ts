@@ -1,3 +1,4 @@
+import type { AwsCredentials } from '@switchyard/shared/aws'
 import { type Keyring, open, providerCredentialAad } from '@switchyard/shared/crypto'
 import {
   type ConfigSnapshot,
@@ -7,6 +8,7 @@ import {
   type SnapshotProvider,
   type SnapshotVirtualKey,
 } from '@switchyard/shared/snapshot'
+import { z } from 'zod'
 
 // Wire config → runtime config, once per snapshot version: lookup maps keyed the way the hot
 // path asks, credentials opened. The hot path never parses config JSON or decrypts.
@@ -29,6 +31,8 @@ export interface RuntimeProvider {
   baseUrl: string | null
   /** The opened credential: lives only in this process's memory. */
   apiKey: string
+  /** `bedrock` only: the credential parsed as AWS credentials (JSON `{accessKeyId, secretAccessKey, sessionToken?}`). */
+  aws?: AwsCredentials
   settings: Record<string, unknown>
   timeouts: ProviderTimeouts
 }
@@ -64,14 +68,31 @@ function compileKey(key: SnapshotVirtualKey): RuntimeKey {
   }
 }
 
+const AwsCredentialJson = z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1), sessionToken: z.string().min(1).optional() })
+
+/** A bedrock credential that is not the documented JSON fails the provider's compile (reported, not served). */
+function awsCredentials(credential: string): AwsCredentials {
+  let json: unknown
+  try {
+    json = JSON.parse(credential)
+  } catch {
+    json = null
+  }
+  const parsed = AwsCredentialJson.safeParse(json)
+  if (!parsed.success) throw new Error('bedrock credential is not JSON {accessKeyId, secretAccessKey, sessionToken?}')
+  return parsed.data
+}
+
 function compileProvider(provider: SnapshotProvider, keyring: Keyring): RuntimeProvider {
+  const apiKey = open(provider.credential, keyring, providerCredentialAad(provider.teamId, provider.id))
   return {
     id: provider.id,
     teamId: provider.teamId,
     name: provider.name,
     type: provider.type,
     baseUrl: provider.baseUrl ?? DEFAULT_BASE_URLS[provider.type],
-    apiKey: open(provider.credential, keyring, providerCredentialAad(provider.teamId, provider.id)),
+    apiKey,
+    ...(provider.type === 'bedrock' ? { aws: awsCredentials(apiKey) } : {}),
     settings: provider.settings,
     timeouts: provider.timeouts,
   }

@@ -25,6 +25,7 @@ export interface SnapshotParts {
     type?: ProviderType
     baseUrl: string | null
     teamId?: string
+    settings?: Record<string, unknown>
     timeouts?: { connectMs?: number; firstByteMs?: number; idleMs?: number; totalMs?: number }
   }[]
 }
@@ -52,6 +53,7 @@ export function buildTestSnapshot(parts: SnapshotParts, keyring: Keyring): Confi
         type: p.type ?? 'openai',
         baseUrl: p.baseUrl,
         ...(p.timeouts ? { timeouts: p.timeouts } : {}),
+        ...(p.settings ? { settings: p.settings } : {}),
         credential: seal(PROVIDER_KEY, keyring, providerCredentialAad(teamId, p.id)),
       }
     }),

@@ -2,9 +2,11 @@ import type { RuntimeProvider } from '../../runtime/compile.ts'
 import type { UpstreamRequest } from '../../upstream/client.ts'
 import { endpointUrl } from '../endpoint.ts'
 import type { ChatRequestInput, ProviderAdapter, StreamEventFacts, StreamReader } from '../types.ts'
+import { anthropicCountTokens } from './count-tokens.ts'
 import { errorFromAnthropic, messageFromAnthropic } from './from-upstream.ts'
 import { AnthropicStreamDecoder } from './stream-decoder.ts'
 import { toAnthropicBody } from './to-upstream.ts'
+import { DEFAULT_ANTHROPIC_VERSION } from './version.ts'
 import { mergeUsage, statusOfErrorType, usageOf, WireMessage, WireStreamEvent, type WireUsage } from './wire.ts'
 
 // Anthropic Messages (POST <baseUrl>/v1/messages). The client speaks the same wire, so the body
@@ -12,8 +14,7 @@ import { mergeUsage, statusOfErrorType, usageOf, WireMessage, WireStreamEvent, t
 // forwarded; responses are relayed as bytes and only read here. An OpenAI client is served
 // through `translator` (canonical ↔ Anthropic wire).
 
-/** Sent upstream when the client named no version (the one every Anthropic SDK pins). */
-export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01'
+export { DEFAULT_ANTHROPIC_VERSION }
 
 /** Events that never carry what the gateway reads: not parsed at all. */
 const SKIPPED_EVENTS = new Set(['ping', 'content_block_start', 'content_block_delta', 'content_block_stop'])
@@ -85,6 +86,7 @@ export const anthropicAdapter: ProviderAdapter = {
   },
 
   createStreamReader,
+  countTokens: anthropicCountTokens,
 
   translator: {
     toUpstream({ provider, request, upstreamModel }) {

@@ -101,10 +101,17 @@ function optionsOf(request: CanonicalChatRequest, body: Record<string, unknown>,
   if (request.promptCaching) degraded.push('cache_control')
 }
 
-export function toOpenAIBody(request: CanonicalChatRequest, options: { upstreamModel: string; providerType: ProviderType }): { body: Record<string, unknown>; degraded: Degraded } {
+export interface ToOpenAIOptions {
+  upstreamModel: string
+  providerType: ProviderType
+  /** The server's own choice (quirks.ts); else by provider type. */
+  maxTokensField?: string
+}
+
+export function toOpenAIBody(request: CanonicalChatRequest, options: ToOpenAIOptions): { body: Record<string, unknown>; degraded: Degraded } {
   const degraded: Degraded = []
   const body: Record<string, unknown> = { model: options.upstreamModel, messages: messagesOf(request, degraded) }
-  if (request.maxTokens !== null) body[MAX_TOKENS_FIELD[options.providerType] ?? 'max_tokens'] = request.maxTokens
+  if (request.maxTokens !== null) body[options.maxTokensField ?? MAX_TOKENS_FIELD[options.providerType] ?? 'max_tokens'] = request.maxTokens
   const scalars: [string, unknown][] = [
     ['temperature', request.temperature],
     ['top_p', request.topP],

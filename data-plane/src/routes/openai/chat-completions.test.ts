@@ -252,16 +252,14 @@ describe('POST /v1/chat/completions — refusals', () => {
     expect(gateway.fake.requests).toHaveLength(0)
   })
 
-  it('names an unsupported provider type instead of failing silently', async () => {
+  it('serves every provider type (google through translation; none answers provider_not_supported)', async () => {
     await gateway.publish({
       ...gateway.defaultParts(2),
-      providers: [{ id: 'prov_2', name: 'gemini', type: 'google', baseUrl: gateway.fake.url }],
+      providers: [{ id: 'prov_2', name: 'gemini', type: 'google', baseUrl: gateway.fake.googleBaseUrl }],
     })
     const res = await chat(gateway, { model: 'gemini/gemini-2.5-flash', messages })
-    expect(res.status).toBe(400)
-    const body = (await res.json()) as { error: { message: string; code: string } }
-    expect(body.error.code).toBe('provider_not_supported')
-    expect(body.error.message).toContain("'google'")
+    expect(res.status).toBe(200)
+    expect(res.headers.get(HEADERS.provider)).toBe('gemini')
   })
 
   it('renders unknown routes as OpenAI errors too', async () => {

@@ -1,0 +1,80 @@
+import { GatewayError } from '../errors.ts'
+import { authenticate } from '../pipeline/authenticate.ts'
+import { authorizeModel } from '../pipeline/authorize-model.ts'
+import type { RequestContext, Target } from '../pipeline/context.ts'
+import { execute } from '../pipeline/execute.ts'
+import { parseBody } from '../pipeline/parse-body.ts'
+import { resolveTarget } from '../pipeline/resolve-target.ts'
+import type { EndpointCapability, ProviderAdapter } from '../providers/types.ts'
+import type { Relaying, StreamPipe } from '../relay/relaying.ts'
+
+// Endpoints beyond chat (embeddings, responses, count_tokens) run the same pipeline stages 1–4
+// (authenticate, parse-body, authorize-model, resolve-target: see pipeline/index.ts), then the
+// endpoint's operation decides how the resolved connection serves it:
+//   - the adapter's capability for it (providers/types.ts EndpointCapability): passthrough, sent
+//     by stage 6 (execute) through an adapter view whose chat methods are the capability's, and
+//     relayed by relay/passthrough.ts (the stream pipe optionally decorated, e.g. the Responses
+//     API's own in-band error event);
+//   - a local answer (no upstream call, e.g. a token-count estimate);
+//   - neither: a 400 naming the unsupported combination, before anything goes upstream.
+// There is no translation stage: these endpoints are same-family only (for now).
+
+export interface LocalAnswer {
+  status: number
+  body: unknown
+  headers: Record<string, string>
+}
+
+export type OperationPlan =
+  | { kind: 'upstream'; capability: EndpointCapability; decorate?: (pipe: StreamPipe) => StreamPipe }
+  | { kind: 'local'; answer: (ctx: RequestContext) => LocalAnswer }
+
+export interface EndpointOperation {
+  /** How the endpoint is named in error messages (`POST /v1/embeddings`). */
+  label: string
+  plan(target: Target): OperationPlan | null
+  /** Appended to the 400 for a connection the operation cannot serve (what to do instead). */
+  unsupportedHint: string
+}
+
+const STAGES = [authenticate, parseBody, authorizeModel, resolveTarget] as const
+
+function unsupported(target: Target, operation: EndpointOperation): GatewayError {
+  const { name, type } = target.provider
+  return new GatewayError(
+    'SY_ERR_PROVIDER_UNSUPPORTED',
+    `${operation.label} is not supported for provider connection '${name}' (type '${type}'). ${operation.unsupportedHint}`,
+    { param: 'model' },
+  )
+}
+
+/** An adapter that serves `capability` through the chat code paths (execute, passthrough relay). */
+function adapterView(adapter: ProviderAdapter, capability: EndpointCapability): ProviderAdapter {
+  return {
+    wire: adapter.wire,
+    requestIdHeader: adapter.requestIdHeader,
+    buildChatRequest: capability.buildRequest,
+    readResponse: capability.readResponse,
+    createStreamReader: capability.createStreamReader ?? adapter.createStreamReader,
+  }
+}
+
+/** Stages 1–4, the operation's plan, then (upstream plans) stage 6. */
+export async function runOperationPipeline(ctx: RequestContext, operation: EndpointOperation): Promise<OperationPlan> {
+  for (const stage of STAGES) await stage(ctx)
+  const target = ctx.target
+  if (!target) throw new GatewayError('SY_ERR_INTERNAL', 'pipeline order violated: no target after resolve-target')
+  const plan = operation.plan(target)
+  if (!plan) throw unsupported(target, operation)
+  if (plan.kind === 'upstream') {
+    ctx.target = { ...target, adapter: adapterView(target.adapter, plan.capability) }
+    await execute(ctx)
+  }
+  return plan
+}
+
+/** The passthrough relaying with the operation's stream decoration applied. */
+export function decorated(relaying: Relaying, decorate: ((pipe: StreamPipe) => StreamPipe) | undefined): Relaying {
+  if (!decorate) return relaying
+  return { whole: (status, bytes, contentType) => relaying.whole(status, bytes, contentType), stream: () => decorate(relaying.stream()) }
+}

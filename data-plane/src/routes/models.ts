@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { GatewayError } from '../errors.ts'
+import { authenticate } from '../pipeline/authenticate.ts'
+import { createContext } from '../pipeline/context.ts'
+import type { Dialect } from '../providers/types.ts'
+import { type ListedModel, listModels } from './model-listing.ts'
+
+// GET /v1/models: the models THIS virtual key may call (model-listing.ts), in the caller's
+// format. The OpenAI SDK gets `{object:"list", data:[{id, object:"model", created, owned_by}]}`;
+// a request carrying `anthropic-version` (the Anthropic SDK) gets Anthropic's page
+// `{data:[{type:"model", id, display_name, created_at}], has_more, first_id, last_id}` with its
+// `limit` / `after_id` / `before_id` paging. Authenticated like every endpoint; not logged (no
+// model is called). `created` is unknown for a gateway listing: 0 (1970-01-01).
+
+const AnthropicPage = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(20),
+  after_id: z.string().optional(),
+  before_id: z.string().optional(),
+})
+
+function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name]
+  return Array.isArray(value) ? value.join(',') : value
+}
+
+function openaiList(models: ListedModel[]) {
+  return { object: 'list', data: models.map((m) => ({ id: m.id, object: 'model', created: 0, owned_by: m.connection })) }
+}
+
+function anthropicList(models: ListedModel[], query: unknown) {
+  const page = AnthropicPage.safeParse(query)
+  if (!page.success) throw new GatewayError('SY_ERR_REQUEST_INVALID', 'Invalid paging parameters (limit, after_id, before_id).')
+  const { limit, after_id: after, before_id: before } = page.data
+  let start = 0
+  let end = models.length
+  if (after !== undefined) start = models.findIndex((m) => m.id === after) + 1
+  if (before !== undefined) end = Math.max(0, models.findIndex((m) => m.id === before))
+  const slice = before !== undefined && after === undefined ? models.slice(Math.max(0, end - limit), end) : models.slice(start, Math.min(end, start + limit))
+  const hasMore = before !== undefined && after === undefined ? end - limit > 0 : start + limit < end
+  const data = slice.map((m) => ({ type: 'model', id: m.id, display_name: m.id, created_at: '1970-01-01T00:00:00Z' }))
+  return { data, has_more: hasMore, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null }
+}
+
+export default async function models(app: FastifyInstance) {
+  app.get('/v1/models', async (request) => {
+    const dialect: Dialect = headerValue(request, 'anthropic-version') ? 'anthropic' : 'openai'
+    const ctx = createContext({
+      requestId: request.id,
+      endpoint: '/v1/models',
+      dialect,
+      runtime: app.snapshots.runtime,
+      authorization: request.headers.authorization,
+      apiKey: headerValue(request, 'x-api-key'),
+      accept: request.headers.accept,
+      clientHeaders: {},
+      rawBody: undefined,
+      signal: new AbortController().signal,
+      upstreamClient: app.upstream,
+    })
+    request.gateway = ctx
+    await authenticate(ctx)
+    const { key, runtime } = ctx
+    if (!key || !runtime) throw new GatewayError('SY_ERR_INTERNAL', 'authenticate left no key')
+    const listed = listModels(runtime, key)
+    return dialect === 'anthropic' ? anthropicList(listed, request.query) : openaiList(listed)
+  })
+}

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify'
+import { responsesStreamError } from '../../providers/openai/responses.ts'
+import type { StreamPipe, WholeAnswer } from '../../relay/relaying.ts'
+import type { EndpointOperation } from '../endpoint-operation.ts'
+import { registerGatewayEndpoint } from '../gateway-endpoint.ts'
+
+// POST /v1/responses (OpenAI Responses API): passed through byte for byte to `openai`
+// connections, JSON and streams (`event:` + `data:` frames); usage is read from the response
+// object / the stream's response.completed event. Errors keep their status and body. A stream
+// whose first event is an `error` becomes an error response; one that breaks off after that
+// gets a terminal `event: error` in the Responses grammar (and is logged `incomplete`).
+// Other connection types: a 400 (translating Responses ↔ canonical is a later step).
+
+function openingError(data: string, status: number): WholeAnswer {
+  let event: { code?: unknown; message?: unknown; param?: unknown } = {}
+  try {
+    event = JSON.parse(data) as typeof event
+  } catch {
+    // not JSON: a generic message below
+  }
+  const error = {
+    message: typeof event.message === 'string' ? event.message : 'The upstream provider failed.',
+    type: status >= 500 ? 'server_error' : 'invalid_request_error',
+    param: typeof event.param === 'string' ? event.param : null,
+    code: typeof event.code === 'string' ? event.code : null,
+  }
+  return { status, body: JSON.stringify({ error }), contentType: 'application/json', facts: { usage: null, model: null } }
+}
+
+/** The passthrough pipe, with the Responses API's own error events. */
+export function responsesPipe(pipe: StreamPipe): StreamPipe {
+  let events = 0
+  return {
+    get usage() {
+      return pipe.usage
+    },
+    get model() {
+      return pipe.model
+    },
+    read(event) {
+      events += 1
+      return pipe.read(event)
+    },
+    comment: (event) => pipe.comment(event),
+    openingError: (first, step) => openingError(first.data, step.facts.errorStatus ?? 502),
+    terminalError: (err) => responsesStreamError({ code: err.spec.openai.code, message: err.message }, events),
+    contentType: (upstream) => pipe.contentType(upstream),
+  }
+}
+
+export const responsesOperation: EndpointOperation = {
+  label: 'POST /v1/responses',
+  plan: (target) => (target.adapter.responses ? { kind: 'upstream', capability: target.adapter.responses, decorate: responsesPipe } : null),
+  unsupportedHint:
+    'The Responses API is passed through to openai connections only; translating it for other providers is not available yet. Use POST /v1/chat/completions with this connection.',
+}
+
+export default async function responses(app: FastifyInstance) {
+  registerGatewayEndpoint(app, { endpoint: '/v1/responses', dialect: 'openai', operation: responsesOperation })
+}
