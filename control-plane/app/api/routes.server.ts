@@ -16,6 +16,7 @@ import {
   CreateVirtualKeyBody,
   listOf,
   ListQuery,
+  LogListQuery,
   ProviderResource,
   RequestLogResource,
   RotateVirtualKeyBody,
@@ -81,8 +82,8 @@ export const ADMIN_ROUTES: RouteDefinition[] = [
     status: 204, handler: deleteVirtualKey,
   },
   {
-    method: 'GET', path: '/logs', operationId: 'listLogs', permission: 'logs.read', tag: 'logs', summary: 'List request logs, newest first',
-    query: ListQuery, status: 200, response: listOf(RequestLogResource), handler: listLogs,
+    method: 'GET', path: '/logs', operationId: 'listLogs', permission: 'logs.read', tag: 'logs', summary: 'List request logs, newest first, optionally filtered by time range, status, outcome, model, provider and virtual key',
+    query: LogListQuery, status: 200, response: listOf(RequestLogResource), handler: listLogs,
   },
   {
     method: 'GET', path: '/logs/{id}', operationId: 'getLog', permission: 'logs.read', tag: 'logs', summary: 'Get a request log',

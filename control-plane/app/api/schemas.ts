@@ -34,6 +34,23 @@ export const ListQuery = z.object({
   cursor: z.string().min(1).max(500).optional(),
 })
 
+const LogStatusFilter = z
+  .string()
+  .regex(/^[1-5](xx|\d\d)$/, 'an HTTP status (429) or a class (2xx, 4xx, 5xx)')
+  .transform((v) => (v.endsWith('xx') ? Number(v[0]) : Number(v)))
+
+/** GET /logs: the list query plus filters, all ANDed (the console's logs page uses the same). */
+export const LogListQuery = ListQuery.extend({
+  from: Timestamp.optional().describe('Only requests at or after this time'),
+  to: Timestamp.optional().describe('Only requests before this time'),
+  status: LogStatusFilter.optional().describe('An HTTP status (429) or a class (2xx, 4xx, 5xx)'),
+  outcome: z.enum(REQUEST_OUTCOMES).optional(),
+  model: z.string().min(1).max(200).optional().describe('The model the provider reported, exactly'),
+  provider: z.string().min(1).max(100).optional().describe('The provider connection name'),
+  virtualKeyId: z.string().min(1).max(100).optional(),
+})
+export type LogListQuery = z.infer<typeof LogListQuery>
+
 export function listOf<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), nextCursor: z.string().nullable() })
 }

@@ -1,6 +1,6 @@
 import { Form, Link, NavLink } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import { ActivityIcon, ChevronDownIcon, CogIcon, HomeIcon, InboxIcon, KeyIcon, ServerIcon, ShieldIcon, UsersIcon } from './icons.tsx'
+import { ActivityIcon, ChevronDownIcon, CodeIcon, CogIcon, HomeIcon, InboxIcon, KeyIcon, ServerIcon, ShieldIcon, UsersIcon } from './icons.tsx'
 import { Logo } from './logo.tsx'
 import { cn, FOCUS_RING } from './ui/cn.ts'
 
@@ -27,7 +27,7 @@ interface NavItem {
   end?: boolean
 }
 
-function teamNav(slug: string, showOutbox: boolean): NavItem[] {
+function teamNav(slug: string, showOutbox: boolean, showApiTokens = false): NavItem[] {
   const base = `/teams/${slug}`
   const items: NavItem[] = [
     { to: base, label: 'Dashboard', icon: HomeIcon, end: true },
@@ -38,6 +38,7 @@ function teamNav(slug: string, showOutbox: boolean): NavItem[] {
     { to: `${base}/audit`, label: 'Audit', icon: ShieldIcon },
     { to: `${base}/settings`, label: 'Settings', icon: CogIcon },
   ]
+  if (showApiTokens) items.splice(items.length - 1, 0, { to: `${base}/api-tokens`, label: 'API tokens', icon: CodeIcon })
   if (showOutbox) items.push({ to: `${base}/outbox`, label: 'Outbox', icon: InboxIcon })
   return items
 }
@@ -68,6 +69,11 @@ function TeamSwitcher({ teams, current }: { teams: ShellTeam[]; current: ShellTe
             </li>
           ))}
         </ul>
+        <div className="mt-1 border-t border-slate-100 pt-1">
+          <Link to="/teams/new" className={cn(MENU_ITEM, 'font-medium text-indigo-700')}>
+            + New team
+          </Link>
+        </div>
       </div>
     </details>
   )
@@ -150,9 +156,11 @@ export function AppShell(props: {
   /** The team named in the switcher when `team` is null (the one used last). */
   switcherTeam?: ShellTeam | null
   showOutbox?: boolean
+  /** Managers (adminTokens.manage) see the API tokens page. */
+  showApiTokens?: boolean
   children: ReactNode
 }) {
-  const nav = props.team ? teamNav(props.team.slug, props.showOutbox ?? false) : null
+  const nav = props.team ? teamNav(props.team.slug, props.showOutbox ?? false, props.showApiTokens ?? false) : null
   return (
     <div className="min-h-full">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">

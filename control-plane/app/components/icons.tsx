@@ -23,3 +23,4 @@ export const InboxIcon = (p: P) => <Icon {...p}><path d="M3 13h5l1.5 3h5L16 13h5
 export const ChevronDownIcon = (p: P) => <Icon {...p}><path d="m6 9 6 6 6-6" /></Icon>
 export const PlugIcon = (p: P) => <Icon {...p}><path d="M9 3v5m6-5v5M6 8h12v3a6 6 0 0 1-12 0V8Zm6 9v4" /></Icon>
 export const ActivityIcon = (p: P) => <Icon {...p}><path d="M3 12h4l3-8 4 16 3-8h4" /></Icon>
+export const CodeIcon = (p: P) => <Icon {...p}><path d="m8 8-4 4 4 4m8-8 4 4-4 4M14 4l-4 16" /></Icon>

@@ -50,12 +50,28 @@ const AUDIT_PUBLIC_SELECT = {
 
 export type AuditEventRow = Prisma.AuditEventGetPayload<{ select: typeof AUDIT_PUBLIC_SELECT }>
 
-/** A team's audit trail, newest first, keyset-paginated. */
-export function listAuditEvents(db: DbClient, teamId: string, page: PageRequest) {
+/** A team's audit trail, newest first, keyset-paginated; optionally one action type (or prefix "member."). */
+export function listAuditEvents(db: DbClient, teamId: string, page: PageRequest, filter: { action?: string | undefined } = {}) {
+  const action = filter.action ? (filter.action.endsWith('.') ? { startsWith: filter.action } : filter.action) : undefined
   return db.auditEvent.findMany({
-    where: { teamId, ...afterCursor(page.cursor) },
+    where: { AND: [{ teamId, ...(action ? { action } : {}) }, afterCursor(page.cursor)] },
     orderBy: NEWEST_FIRST,
     take: page.limit + 1,
     select: AUDIT_PUBLIC_SELECT,
   })
+}
+
+/** The action types a team's trail holds (for the console's filter). */
+export async function listAuditActions(db: DbClient, teamId: string): Promise<string[]> {
+  const rows = await db.auditEvent.findMany({ where: { teamId }, distinct: ['action'], select: { action: true }, orderBy: { action: 'asc' } })
+  return rows.map((r) => r.action)
+}
+
+/** Who acted: user emails and admin-token names by id (scoped to the team's tokens). */
+export async function auditActorNames(db: DbClient, teamId: string, ids: { userIds: string[]; tokenIds: string[] }) {
+  const [users, tokens] = await Promise.all([
+    ids.userIds.length ? db.user.findMany({ where: { id: { in: ids.userIds } }, select: { id: true, email: true } }) : [],
+    ids.tokenIds.length ? db.adminToken.findMany({ where: { teamId, id: { in: ids.tokenIds } }, select: { id: true, name: true } }) : [],
+  ])
+  return { users: new Map(users.map((u) => [u.id, u.email])), tokens: new Map(tokens.map((t) => [t.id, t.name])) }
 }

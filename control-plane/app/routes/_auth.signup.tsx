@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { AuthLayout } from '../components/auth-layout.tsx'
 import { Alert } from '../components/ui/alert.tsx'
 import { Button } from '../components/ui/button.tsx'
@@ -7,7 +7,7 @@ import { Field } from '../components/ui/field.tsx'
 import { signup } from '../services/auth-account.server.ts'
 import { NEW_PASSWORD_HINT } from '../components/password-hint.ts'
 import { authDeps, failure, type FormErrors, formFields, requestMeta, passRetryAfter } from '../services/auth-route.server.ts'
-import { requireAnonymous, startSession } from '../services/auth.server.ts'
+import { requireAnonymous, safeRedirect, startSession } from '../services/auth.server.ts'
 import { flashCookie } from '../services/session-flash.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Create your account · Switchyard' }]
@@ -21,18 +21,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request, context)
-  const result = await signup(authDeps(context), await formFields(request), requestMeta(request, context))
+  const fields = await formFields(request)
+  const result = await signup(authDeps(context), fields, requestMeta(request, context))
   if (!result.ok) return failure(result)
   const headers = new Headers()
   headers.append('Set-Cookie', await startSession(request, context, { userId: result.userId, activeTeamId: result.teamId }))
   headers.append('Set-Cookie', flashCookie({ kind: 'success', message: 'Welcome to Switchyard! Your team is ready.' }, context.services.config.production))
-  return redirect(`/teams/${result.teamSlug}`, { headers })
+  // An invitation link sends people here with ?redirectTo=/invites/<token>: back there after signing up.
+  return redirect(safeRedirect(fields.redirectTo, `/teams/${result.teamSlug}`), { headers })
 }
 
 export default function Signup() {
   const errors = useActionData<typeof action>() as FormErrors | undefined
   const submitting = useNavigation().state === 'submitting'
   const fe = errors?.fieldErrors
+  const [params] = useSearchParams()
   return (
     <AuthLayout
       title="Create your account"
@@ -49,7 +52,7 @@ export default function Signup() {
       <Form method="post" className="space-y-5" noValidate>
         {errors?.formError && !fe ? <Alert>{errors.formError}</Alert> : null}
         <Field label="Your name" name="name" autoComplete="name" required autoFocus error={fe?.name} />
-        <Field label="Work email" name="email" type="email" autoComplete="email" required error={fe?.email} />
+        <Field label="Work email" name="email" type="email" autoComplete="email" required defaultValue={params.get('email') ?? ''} error={fe?.email} />
         <Field
           label="Password"
           name="password"
@@ -64,6 +67,7 @@ export default function Signup() {
         <Button type="submit" className="w-full" disabled={submitting}>
           {submitting ? 'Creating your team…' : 'Create account'}
         </Button>
+        <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
       </Form>
     </AuthLayout>
   )

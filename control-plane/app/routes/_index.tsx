@@ -8,5 +8,5 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!auth) return redirect('/login')
   const memberships = await listMembershipsOfUser(context.services.db, auth.user.id)
   const team = memberships.find((m) => m.team.id === auth.session.activeTeamId) ?? memberships[0]
-  return redirect(team ? `/teams/${team.team.slug}` : '/settings')
+  return redirect(team ? `/teams/${team.team.slug}` : '/teams/new')
 }

@@ -19,13 +19,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ...shell,
     team: { slug: auth.team.slug, name: auth.team.name, role: auth.role },
     showOutbox: context.services.mailer.mode === 'outbox' && can(auth.role, 'members.manage'),
+    showApiTokens: can(auth.role, 'adminTokens.manage'),
   }
 }
 
 export default function TeamLayout() {
-  const { user, teams, team, showOutbox } = useLoaderData<typeof loader>()
+  const { user, teams, team, showOutbox, showApiTokens } = useLoaderData<typeof loader>()
   return (
-    <AppShell user={user} teams={teams} team={team} showOutbox={showOutbox}>
+    <AppShell user={user} teams={teams} team={team} showOutbox={showOutbox} showApiTokens={showApiTokens}>
       <Outlet />
     </AppShell>
   )

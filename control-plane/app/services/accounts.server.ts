@@ -5,8 +5,9 @@ import { z } from 'zod'
 import { type Db, type DbClient, isUniqueViolation, type Role } from '../lib/db.server.ts'
 import { createAdminToken } from '../models/admin-token.server.ts'
 import { recordAuditEvent } from '../models/audit-event.server.ts'
-import { createMembership, createTeam, listMembershipsOfUser, teamSlugExists } from '../models/team.server.ts'
+import { createMembership, createTeam, listMembershipsOfUser } from '../models/team.server.ts'
 import { createUser, findUserByEmail } from '../models/user.server.ts'
+import { freeTeamSlug } from './team-slug.server.ts'
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from './password.server.ts'
 
 // Accounts: the first user + team (bootstrap) and admin tokens for existing users.
@@ -20,25 +21,6 @@ export type BootstrapInput = z.infer<typeof BootstrapInput>
 
 export const TokenCreateInput = z.object({ email: Email, password: z.string().min(1), team: z.string().optional() })
 export type TokenCreateInput = z.infer<typeof TokenCreateInput>
-
-export function slugify(name: string): string {
-  const slug = name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 48)
-  return slug || 'team'
-}
-
-export async function uniqueSlug(db: DbClient, name: string): Promise<string> {
-  const base = slugify(name)
-  if (!(await teamSlugExists(db, base))) return base
-  for (let n = 2; ; n++) {
-    const candidate = `${base}-${n}`
-    if (!(await teamSlugExists(db, candidate))) return candidate
-  }
-}
 
 async function mintAdminToken(db: DbClient, owner: { teamId: string; userId: string; role: Role }) {
   const token = generateAdminToken()
@@ -68,7 +50,7 @@ export async function bootstrap(db: Db, input: BootstrapInput): Promise<{ userId
   try {
     return await db.$transaction(async (tx) => {
       const user = await createUser(tx, { id: newId('user'), email: input.email, passwordHash })
-      const team = await createTeam(tx, { id: newId('team'), name: input.team, slug: await uniqueSlug(tx, input.team) })
+      const team = await createTeam(tx, { id: newId('team'), name: input.team, slug: await freeTeamSlug(tx, input.team) })
       await createMembership(tx, { id: newId('membership'), teamId: team.id, userId: user.id, role: 'owner' })
       const adminToken = await mintAdminToken(tx, { teamId: team.id, userId: user.id, role: 'owner' })
       return { userId: user.id, teamId: team.id, adminToken }

@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../lib/db.server.ts'
 import { recordAuditEvent } from '../models/audit-event.server.ts'
 import { createMembership, createTeam } from '../models/team.server.ts'
 import { createUserWithName, findUserByEmail, updateUserPasswordHash } from '../models/user.server.ts'
-import { uniqueSlug } from './accounts.server.ts'
+import { freeTeamSlug } from './team-slug.server.ts'
 import { NewPassword, passwordProblem } from './auth-password.server.ts'
 import { type AuthDeps, type AuthResult, fieldError, rateLimited, type RequestMeta, zodFieldErrors } from './auth-result.server.ts'
 import { sendVerificationEmail } from './auth-recovery.server.ts'
@@ -46,7 +46,7 @@ export async function signup(
   try {
     created = await deps.db.$transaction(async (tx) => {
       const user = await createUserWithName(tx, { id: newId('user'), email: input.email, name: input.name, passwordHash })
-      const team = await createTeam(tx, { id: newId('team'), name: input.team, slug: await uniqueSlug(tx, input.team) })
+      const team = await createTeam(tx, { id: newId('team'), name: input.team, slug: await freeTeamSlug(tx, input.team) })
       await createMembership(tx, { id: newId('membership'), teamId: team.id, userId: user.id, role: 'owner' })
       await recordAuditEvent(tx, {
         teamId: team.id, actorUserId: user.id, actorTokenId: null, action: 'team.create', targetType: 'team', targetId: team.id, details: { name: team.name, via: 'signup' },

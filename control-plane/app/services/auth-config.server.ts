@@ -12,6 +12,8 @@ export interface ConsoleConfig {
   smtpUrl: string | null
   /** SMTP_FROM: the sender of every email. */
   mailFrom: string
+  /** DATA_PLANE_PORT, for the "make your first call" hints (8787 when unset). */
+  dataPlanePort?: number
 }
 
 export const DEFAULT_MAIL_FROM = 'Switchyard <no-reply@switchyard.invalid>'

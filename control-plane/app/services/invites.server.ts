@@ -15,7 +15,7 @@ import {
 } from '../models/invite.server.ts'
 import { findMembership } from '../models/membership.server.ts'
 import { createMembership, getTeam } from '../models/team.server.ts'
-import { findUserByEmail } from '../models/user.server.ts'
+import { findUserByEmail, findUserProfile } from '../models/user.server.ts'
 import { type Actor, auditActor, requirePermission } from './admin-auth.server.ts'
 import { consoleLink, type Mailer } from './email.server.ts'
 import { assignableRoles } from './permissions.ts'
@@ -138,6 +138,8 @@ export interface InvitePreview {
   email: string
   role: Role
   expiresAt: Date
+  /** The inviter's name (or email), when they still have an account. */
+  invitedBy: string | null
 }
 
 async function findByToken(db: Db, token: string) {
@@ -155,7 +157,9 @@ export async function previewInvite(deps: { db: Db }, token: string): Promise<In
   const invite = await findByToken(deps.db, token)
   if (!invite) return null
   const { email, role, expiresAt } = invite
-  return { status: stateOf(invite, new Date()), teamName: invite.team.name, teamSlug: invite.team.slug, email, role, expiresAt }
+  const inviter = invite.invitedById ? await findUserProfile(deps.db, invite.invitedById) : null
+  const invitedBy = inviter ? inviter.name || inviter.email : null
+  return { status: stateOf(invite, new Date()), teamName: invite.team.name, teamSlug: invite.team.slug, email, role, expiresAt, invitedBy }
 }
 
 const FAILURES: Record<Exclude<InviteState, 'pending'>, () => InviteError> = {

@@ -4,7 +4,8 @@ import { createUser } from '../models/user.server.ts'
 import { createTestServices, type TestServices, uniqueEmail } from '../testing/fixtures.ts'
 import { seedMember, seedRoleTeam } from '../testing/team-world.ts'
 import { authenticateAdminToken } from './admin-auth.server.ts'
-import { createTeam, deleteTeam, freeTeamSlug, getCurrentTeam, listTeamsForUser, renameTeam, transferOwnership } from './teams.server.ts'
+import { freeTeamSlug } from './team-slug.server.ts'
+import { createTeam, deleteTeam, getCurrentTeam, listTeamsForUser, renameTeam, transferOwnership } from './teams.server.ts'
 
 let services: TestServices
 
@@ -102,5 +103,14 @@ describe('teams service', () => {
       { id: world.teamId, name: world.name, slug: world.slug, role: 'member' },
     ])
     expect((await listTeamsForUser(services.db, extra.userId)).map((t) => t.role)).toEqual(['viewer'])
+  })
+})
+
+describe('team slugs', () => {
+  it('never hands out a slug that would shadow /teams/new', async () => {
+    const user = await newUser()
+    const team = await createTeam(services, { userId: user.id }, { name: 'New' })
+    expect(team.slug).not.toBe('new')
+    expect(team.slug).toMatch(/^new-\d+$/)
   })
 })

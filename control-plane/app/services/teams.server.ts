@@ -10,13 +10,12 @@ import {
   deleteTeam as removeTeam,
   getTeam,
   listMembershipsOfUser,
-  listSlugsStartingWith,
   renameTeam as updateTeamName,
   type TeamRow,
 } from '../models/team.server.ts'
-import { slugify } from './accounts.server.ts'
 import { type Actor, auditActor, requirePermission } from './admin-auth.server.ts'
 import type { SnapshotPublisher } from './snapshot.server.ts'
+import { freeTeamSlug } from './team-slug.server.ts'
 
 // Teams: create (the creator owns it), read, rename, transfer ownership, delete. Each function
 // takes (deps, actor, input), checks the permission table itself and writes an audit event.
@@ -41,14 +40,6 @@ export interface UserTeam {
 export async function listTeamsForUser(db: DbClient, userId: string): Promise<UserTeam[]> {
   const memberships = await listMembershipsOfUser(db, userId)
   return memberships.map((m) => ({ ...m.team, role: m.role }))
-}
-
-/** `base`, or `base-2`, `base-3`, … : the first slug no team holds yet. */
-export async function freeTeamSlug(db: DbClient, name: string): Promise<string> {
-  const base = slugify(name)
-  const taken = new Set(await listSlugsStartingWith(db, base))
-  if (!taken.has(base)) return base
-  for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`
 }
 
 async function teamView(db: DbClient, teamId: string): Promise<TeamView> {

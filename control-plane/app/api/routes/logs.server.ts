@@ -4,7 +4,7 @@ import { toPage } from '../../lib/pagination.server.ts'
 import { getRequestLog, listRequestLogs, type RequestLogRow } from '../../models/request-log.server.ts'
 import { json, parseQuery } from '../http.server.ts'
 import type { RouteContext } from '../router.server.ts'
-import { ListQuery, type RequestLogResource } from '../schemas.ts'
+import { LogListQuery, type RequestLogResource } from '../schemas.ts'
 
 export function toRequestLogResource(row: RequestLogRow): RequestLogResource {
   return {
@@ -16,9 +16,10 @@ export function toRequestLogResource(row: RequestLogRow): RequestLogResource {
 }
 
 export async function listLogs({ services, actor, url }: RouteContext) {
-  const page = parseQuery(url, ListQuery)
-  const rows = await listRequestLogs(services.db, actor.teamId, { limit: page.limit, cursor: page.cursor ?? null })
-  return json(toPage(rows, page.limit, toRequestLogResource))
+  const { limit, cursor, from, to, ...filter } = parseQuery(url, LogListQuery)
+  const range = { from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined }
+  const rows = await listRequestLogs(services.db, actor.teamId, { limit, cursor: cursor ?? null }, { ...filter, ...range })
+  return json(toPage(rows, limit, toRequestLogResource))
 }
 
 export async function getLog({ services, actor, params }: RouteContext) {

@@ -1,0 +1,155 @@
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
+import { PageHeader } from '../components/app-shell.tsx'
+import { DateTime } from '../components/date-time.tsx'
+import { ShieldIcon } from '../components/icons.tsx'
+import { RouteErrorBoundary } from '../components/route-error.tsx'
+import { Alert } from '../components/ui/alert.tsx'
+import { Badge } from '../components/ui/badge.tsx'
+import { Button } from '../components/ui/button.tsx'
+import { Card, CardBody, CardFooter, CardHeader } from '../components/ui/card.tsx'
+import { cn, FOCUS_RING } from '../components/ui/cn.ts'
+import { SecretReveal } from '../components/ui/copy-button.tsx'
+import { EmptyState } from '../components/ui/empty-state.tsx'
+import { Field, SelectField } from '../components/ui/field.tsx'
+import { Table, TBody, Td, Th } from '../components/ui/table.tsx'
+import { CreateAdminTokenBody } from '../api/schemas.ts'
+import { redirectWithToast } from '../services/auth-route.server.ts'
+import { requireTeamRole, type TeamAuthed } from '../services/auth.server.ts'
+import { type ActionErrors, invalidForm, serviceCall, teamActor, zodFieldErrors } from '../services/console-actions.server.ts'
+import { issueAdminToken, listAdminTokens, revokeAdminToken } from '../services/admin-tokens.server.ts'
+import { ROLES, tokenRoles } from '../services/permissions.ts'
+
+// Admin API tokens of the team (adminTokens.manage): a script's credential for /api/v1, shown
+// once at creation, never carrying a role above its creator's.
+
+export const meta: MetaFunction = () => [{ title: 'API tokens · Switchyard' }]
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const auth = await requireTeamRole(request, context, params.team, 'adminTokens.manage')
+  const page = await listAdminTokens(context.services, teamActor(auth), { limit: 200, cursor: null })
+  return {
+    roles: tokenRoles(auth.role),
+    tokens: page.data.map((t) => ({
+      id: t.id,
+      name: t.name,
+      role: t.role,
+      keyHint: t.keyHint,
+      createdAt: t.createdAt.toISOString(),
+      lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    })),
+  }
+}
+
+const Intent = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('create'), name: z.string(), role: z.string() }),
+  z.object({ intent: z.literal('revoke'), id: z.string().min(1) }),
+])
+
+async function create(auth: TeamAuthed, context: ActionFunctionArgs['context'], fields: { name: string; role: string }) {
+  const parsed = CreateAdminTokenBody.safeParse({ name: fields.name, role: fields.role })
+  if (!parsed.success) return invalidForm('create', zodFieldErrors(parsed.error))
+  const result = await serviceCall('create', (p) => p, () => issueAdminToken(context.services, teamActor(auth), parsed.data))
+  if (!result.ok) return result.response
+  const { name, role, token } = result.value
+  return data({ intent: 'created' as const, created: { name, role, token } }, { headers: { 'Cache-Control': 'no-store' } })
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const auth = await requireTeamRole(request, context, params.team, 'adminTokens.manage')
+  const intent = Intent.safeParse(Object.fromEntries(await request.formData()))
+  if (!intent.success) return invalidForm('unknown', { form: 'Unknown action.' })
+  if (intent.data.intent === 'create') return create(auth, context, intent.data)
+  const id = intent.data.id
+  await serviceCall('revoke', (p) => p, () => revokeAdminToken(context.services, teamActor(auth), { id }))
+  return redirectWithToast(`/teams/${auth.team.slug}/api-tokens`, { kind: 'success', message: 'Token revoked: it stops working immediately.' }, context)
+}
+
+type Created = { intent: 'created'; created: { name: string; role: string; token: string } }
+type Token = ReturnType<typeof useLoaderData<typeof loader>>['tokens'][number]
+
+function RevokeButton({ token }: { token: Token }) {
+  return (
+    <details className="relative inline-block text-left">
+      <summary className={cn('cursor-pointer list-none rounded px-2 py-1 text-sm font-medium text-red-700 hover:bg-red-50', FOCUS_RING)}>
+        Revoke<span className="sr-only"> {token.name}</span>…
+      </summary>
+      <Form method="post" className="absolute right-0 z-20 mt-1 w-64 rounded-lg border border-slate-200 bg-white p-3 text-sm shadow-lg">
+        <p className="whitespace-normal text-slate-700">Scripts using “{token.name}” get 401 from now on.</p>
+        <input type="hidden" name="id" value={token.id} />
+        <Button type="submit" name="intent" value="revoke" variant="danger" size="sm" className="mt-3 w-full">Revoke token</Button>
+      </Form>
+    </details>
+  )
+}
+
+function TokenTable({ tokens }: { tokens: Token[] }) {
+  return (
+    <Card>
+      <Table caption="API tokens">
+        <thead className="bg-slate-50">
+          <tr><Th>Name</Th><Th>Role</Th><Th>Token</Th><Th>Created</Th><Th>Last used</Th><Th><span className="sr-only">Actions</span></Th></tr>
+        </thead>
+        <TBody>
+          {tokens.map((t) => (
+            <tr key={t.id}>
+              <Td className="font-medium text-slate-900">{t.name}</Td>
+              <Td><Badge tone={t.role === 'viewer' ? 'neutral' : 'indigo'}>{t.role}</Badge></Td>
+              <Td className="font-mono text-xs">••••{t.keyHint}</Td>
+              <Td><DateTime iso={t.createdAt} /></Td>
+              <Td><DateTime iso={t.lastUsedAt} fallback="Never" /></Td>
+              <Td className="text-right"><RevokeButton token={t} /></Td>
+            </tr>
+          ))}
+        </TBody>
+      </Table>
+    </Card>
+  )
+}
+
+export default function ApiTokens() {
+  const { roles, tokens } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>() as Created | ActionErrors | undefined
+  const created = result && 'created' in result ? result.created : null
+  const errors = result && !('created' in result) ? result : undefined
+  const busy = useNavigation().state === 'submitting'
+  return (
+    <>
+      <PageHeader title="API tokens" description={<>Credentials for scripts and CI that call the admin API at <code>/api/v1</code>.</>} />
+      <div className="space-y-6">
+        {created ? (
+          <Card className="border-amber-300">
+            <CardHeader title={`Your new token “${created.name}” (${created.role})`} description="Send it as Authorization: Bearer <token>." />
+            <CardBody className="space-y-4">
+              <Alert tone="info"><strong className="font-semibold">Copy this token now.</strong> It is shown only once.</Alert>
+              <SecretReveal value={created.token} label="New API token" />
+            </CardBody>
+          </Card>
+        ) : null}
+        {tokens.length === 0 ? (
+          <EmptyState icon={<ShieldIcon className="h-6 w-6" />} title="No API tokens yet" description="Create one below to automate Switchyard from scripts or CI." />
+        ) : (
+          <TokenTable tokens={tokens} />
+        )}
+        <Card>
+          <CardHeader id="create-token" title="Create a token" description="A token acts as you, with at most your role." />
+          <Form method="post" key={created?.token ?? 'new'} aria-labelledby="create-token" autoComplete="off">
+            <CardBody className="grid gap-5 sm:grid-cols-2">
+              {errors?.formError ? <div className="sm:col-span-2"><Alert>{errors.formError}</Alert></div> : null}
+              <Field label="Name" name="name" required placeholder="ci-deploy" error={errors?.fieldErrors?.name} />
+              <SelectField label="Role" name="role" defaultValue={roles.includes('viewer') ? 'viewer' : roles[0]} error={errors?.fieldErrors?.role}>
+                {ROLES.filter((r) => roles.includes(r)).map((r) => <option key={r} value={r}>{r}</option>)}
+              </SelectField>
+            </CardBody>
+            <CardFooter>
+              <Button type="submit" name="intent" value="create" disabled={busy}>Create token</Button>
+            </CardFooter>
+          </Form>
+        </Card>
+      </div>
+    </>
+  )
+}
+
+export const ErrorBoundary = RouteErrorBoundary
