@@ -131,6 +131,20 @@ export async function startGateway(
 }
 
 /** Waits until `count` log events exist (they are flushed asynchronously after the response). */
+/**
+ * The log event of one request, by its x-request-id. Prefer this to counting events: an
+ * earlier test's event can land late (events are emitted after the response) and be miscounted.
+ */
+export async function logEventFor(gateway: Gateway, requestId: string | null, timeoutMs = 2_000): Promise<RequestLogEvent> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const event = (await gateway.logEvents()).find((e) => e.requestId === requestId)
+    if (event) return event
+    if (Date.now() > deadline) throw new Error(`no log event for request ${requestId} within ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
 export async function waitForLogEvents(gateway: Gateway, count: number, timeoutMs = 2_000): Promise<RequestLogEvent[]> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
