@@ -22,6 +22,7 @@ import { type ActionCase, type AnonymousOutcome, CONSOLE_ROUTES, type TeamRoute 
 //   anonymous                      → redirect to /login (team pages, loaders and actions)
 //   owner / admin / member / viewer → the loader 200 / action allowed when can(role, permission), else 403
 //   team B's admin on team A's slug → 404; on its own slug naming team A's ids → 404 (403 if its role lacks the permission)
+//   any action posted with a foreign or missing Origin → 403, whoever sends it (CSRF)
 // "Allowed" = any status but 401, 403, 404 and 5xx (a 400 or 409 still got past authorization).
 
 type Who = 'anonymous' | 'owner' | 'admin' | 'member' | 'viewer' | 'other team admin'
@@ -44,8 +45,8 @@ async function cookieFor(world: AuthorizationWorld, who: Who): Promise<string | 
   return `switchyard_session=${token}`
 }
 
-async function request(method: 'GET' | 'POST', path: string, cookie: string | null, fields?: Record<string, string>) {
-  const headers: Record<string, string> = { origin: base }
+async function request(method: 'GET' | 'POST', path: string, cookie: string | null, fields?: Record<string, string>, origin: string | null = base) {
+  const headers: Record<string, string> = origin === null ? {} : { origin }
   if (cookie) headers.cookie = cookie
   if (fields) headers['content-type'] = 'application/x-www-form-urlencoded'
   const res = await fetch(`${base}${path}`, { method, headers, redirect: 'manual', ...(fields ? { body: new URLSearchParams(fields).toString() } : {}) })
@@ -167,5 +168,19 @@ describe('console authorization matrix', () => {
 
   it.each(actionCases)('action %s', async (_name, spec, action) => {
     expect(await actionFailures(spec, action, await buildAuthorizationWorld(services))).toEqual([])
+  })
+
+  // CSRF matrix: every action, posted by its team's owner (allowed to do anything) from a foreign
+  // origin or with no Origin at all, is refused with 403 — and the owner's own post still works.
+  it.each(actionCases)('CSRF: action %s from a foreign or missing Origin', async (_name, spec, action) => {
+    const world = await buildAuthorizationWorld(services)
+    const path = `/teams/${world.a.slug}${spec.path(world)}${spec.index ? '?index' : ''}`
+    const fields = { intent: action.intent, ...action.fields?.(world) }
+    const cookie = await cookieFor(world, 'owner')
+    const outcomes = []
+    for (const origin of ['https://evil.example', 'null', null]) {
+      outcomes.push((await request('POST', path, cookie, fields, origin)).status)
+    }
+    expect(outcomes).toEqual([403, 403, 403])
   })
 })
