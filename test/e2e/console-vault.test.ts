@@ -14,7 +14,8 @@ import { type RunningProcess, startTs } from '../support/processes.ts'
 
 // Console issue, the main journey in a real browser: sign up → add a provider connection that
 // points at the fake provider → test it → create a virtual key (shown once) → the openai SDK
-// calls the data plane with it → revoke it in the console → the next call is refused (401).
+// calls the data plane with it → the request shows on the logs page → revoke it in the console →
+// the next call is refused (401).
 // Both planes run in one process (embedded mode, REDIS_URL unset), as `npm start` does.
 
 const PASSWORD = 'correct horse battery staple'
@@ -128,7 +129,17 @@ describe('console: provider vault and virtual keys, end to end', () => {
     expect(await page.getByText('Copy this key now.').count()).toBe(0)
   })
 
+  it('shows that request on the console\'s logs page', async () => {
+    await page.goto(`${base}/logs`)
+    // The logs page refreshes itself; the row arrives through the log stream and the ingester.
+    const row = page.getByTestId('log-row').filter({ hasText: 'gpt-4o-mini' }).filter({ hasText: 'checkout' }).first()
+    await row.waitFor({ timeout: 15_000 })
+    expect(await row.textContent()).toContain('200')
+    await screenshot(page, 'logs-after-first-call')
+  })
+
   it('revokes the key in the console, and the next SDK call is refused with 401', async () => {
+    await page.goto(`${base}/virtual-keys`)
     await page.getByRole('link', { name: 'checkout' }).click()
     await page.waitForURL(/\/virtual-keys\/[^/]+$/)
     await screenshot(page, 'virtual-key-detail')
