@@ -35,6 +35,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => newId('request'),
     requestIdHeader: false,
     disableRequestLogging: true,
+    // Nothing logs per request (the request log is the event stream), so no per-request pino
+    // child either: Fastify would build one for every request (≈1% of CPU in the bench profile).
+    childLoggerFactory: (logger) => logger,
     return503OnClosing: true,
   })
 
