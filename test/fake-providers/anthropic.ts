@@ -1,25 +1,21 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { type AnthropicAnswer, answerText, type FakeBlock, type MessagesBody, planAnthropicAnswer } from './anthropic-answer.ts'
-import { echo, type FakeReply, fakeTokens, hex, pieces, SLOW_STREAM, slowPieces } from './fake-content.ts'
+import { echo, type FakeReply, fakeTokens, hex, pieces, slowPieces } from './fake-content.ts'
+import { FAKE_SCRIPTS, scriptedReply, statusFailureOf } from './fake-script.ts'
 
 // A fake of Anthropic's Messages endpoint (POST /v1/messages), faithful to the documented wire
 // format: `x-api-key` + `anthropic-version` required, `request-id` and `anthropic-ratelimit-*`
 // headers, `{"type":"error","error":{type,message},"request_id"}` error bodies, and SSE with
 // `event:` lines (message_start, content_block_start, ping, content_block_delta × n,
 // content_block_stop, message_delta, message_stop). Behaviour is scripted by the model id:
-//   error-500 · error-429 (retry-after) · overloaded (HTTP 529) · overloaded-in-stream (HTTP 200
-//   SSE whose first event is `event: error`) · cut-stream (ends without message_stop) ·
-//   slow-stream (drips events) · anything else: answers as anthropic-answer.ts decides (tool
-//   use, tool results, structured output, thinking, echo).
+//   the shared scripts (fake-script.ts: error-500 · error-429 with retry-after · overloaded and
+//   error-503 as HTTP 529 overloaded_error · error-in-stream / overloaded-in-stream: HTTP 200 SSE
+//   whose first event is `event: error` overloaded_error · cut-stream (ends without
+//   message_stop) · slow-stream · byte-chunks · slow-headers · stall-stream) · anything else:
+//   answers as anthropic-answer.ts decides (tool use, tool results, structured output, thinking, echo).
 
-export const FAKE_ANTHROPIC_MODELS = {
-  error500: 'error-500',
-  error429: 'error-429',
-  overloaded: 'overloaded',
-  overloadedInStream: 'overloaded-in-stream',
-  cutStream: 'cut-stream',
-  slowStream: 'slow-stream',
-} as const
+export const FAKE_ANTHROPIC_MODELS = { ...FAKE_SCRIPTS, overloadedInStream: 'overloaded-in-stream' } as const
+const IN_STREAM_ERRORS: readonly string[] = [FAKE_ANTHROPIC_MODELS.overloadedInStream, FAKE_ANTHROPIC_MODELS.errorInStream]
 
 type ErrorType = 'invalid_request_error' | 'authentication_error' | 'not_found_error' | 'rate_limit_error' | 'api_error' | 'overloaded_error'
 
@@ -97,24 +93,12 @@ export function messageEvents(model: string, answer: AnthropicAnswer, textPieces
   ]
 }
 
-async function sendStream(reply: FakeReply, model: string, answer: AnthropicAnswer, requestId: string): Promise<void> {
+function sendStream(reply: FakeReply, model: string, answer: AnthropicAnswer, requestId: string): void {
   reply.head(200, { ...baseHeaders(requestId), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
-  if (model === FAKE_ANTHROPIC_MODELS.overloadedInStream) {
+  if (IN_STREAM_ERRORS.includes(model)) {
     return reply.end(sse('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }))
   }
-  if (model === FAKE_ANTHROPIC_MODELS.slowStream) {
-    for (const event of messageEvents(model, answer, slowPieces())) {
-      reply.write(event)
-      if (!(await reply.sleep(SLOW_STREAM.intervalMs))) return
-    }
-    return reply.end()
-  }
-  const events = messageEvents(model, answer)
-  if (model === FAKE_ANTHROPIC_MODELS.cutStream) {
-    for (const event of events.slice(0, 4)) reply.write(event)
-    return reply.end()
-  }
-  for (const event of events) reply.write(event)
+  for (const event of messageEvents(model, answer, model === FAKE_ANTHROPIC_MODELS.slowStream ? slowPieces() : undefined)) reply.write(event)
   reply.end()
 }
 
@@ -149,11 +133,12 @@ function validate(headers: IncomingHttpHeaders, rawBody: string, options = { nee
 }
 
 function scriptedError(model: string, stream: boolean): Failure | null {
-  if (model === FAKE_ANTHROPIC_MODELS.error500) return { status: 500, type: 'api_error', message: 'Internal server error' }
-  if (model === FAKE_ANTHROPIC_MODELS.overloaded || (model === FAKE_ANTHROPIC_MODELS.overloadedInStream && !stream)) {
+  const failure = statusFailureOf(model)
+  if (failure === 'server-error') return { status: 500, type: 'api_error', message: 'Internal server error' }
+  if (failure === 'overloaded' || (IN_STREAM_ERRORS.includes(model) && !stream)) {
     return { status: 529, type: 'overloaded_error', message: 'Overloaded' }
   }
-  if (model === FAKE_ANTHROPIC_MODELS.error429) {
+  if (failure === 'rate-limited') {
     const message = 'This request would exceed the rate limit for your organization of 50 requests per minute.'
     return { status: 429, type: 'rate_limit_error', message, headers: { 'retry-after': '2', 'anthropic-ratelimit-requests-remaining': '0' } }
   }
@@ -175,9 +160,10 @@ export async function handleMessages(rawBody: string, headers: IncomingHttpHeade
   if (scripted) return sendError(reply, scripted, requestId)
   const answer = planAnthropicAnswer(body)
   if ('error' in answer) return sendError(reply, { status: 400, type: 'invalid_request_error', message: answer.error }, requestId)
-  if (body.stream === true) return sendStream(reply, model, answer, requestId)
-  reply.head(200, { ...baseHeaders(requestId), ...JSON_TYPE })
-  reply.end(message(model, answer))
+  const out = scriptedReply(reply, model, { cutAfter: 4 })
+  if (body.stream === true) return sendStream(out, model, answer, requestId)
+  out.head(200, { ...baseHeaders(requestId), ...JSON_TYPE })
+  out.end(message(model, answer))
 }
 
 /**

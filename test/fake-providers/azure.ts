@@ -1,13 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { type FakeReply, hex } from './fake-content.ts'
+import { type StatusFailure, statusFailureOf } from './fake-script.ts'
 import { baseHeaders, handleChatCompletions, handleEmbeddings } from './openai.ts'
 
 // A fake of Azure OpenAI (mounted at `<fake url>/azure`, the connection's baseUrl):
 // `POST /openai/deployments/<deployment>/{chat/completions,embeddings}?api-version=…`,
 // authenticated by `api-key` (an `Authorization` header alone is refused, as Azure does for
 // key auth). The deployment name is what the request used as model; otherwise it answers as
-// the OpenAI fake does (same wire, same scripted model names), except the `content-filtered`
-// deployment: a completion stopped by Azure's content filter (`finish_reason:
+// the OpenAI fake does (same wire and answer logic, same scripted model names: fake-script.ts),
+// except that the scripted status failures come in Azure's error shape (`{"error":{code,
+// message}}`, 429 with `retry-after` and `retry-after-ms`), and the `content-filtered` deployment: a completion stopped by Azure's content filter (`finish_reason:
 // "content_filter"`, `prompt_filter_results`, `content_filter_results`).
 
 export const FAKE_AZURE_DEPLOYMENTS = { contentFiltered: 'content-filtered' } as const
@@ -15,9 +17,18 @@ export const FAKE_AZURE_DEPLOYMENTS = { contentFiltered: 'content-filtered' } as
 const PATH = /^\/azure\/openai\/deployments\/([^/?]+)\/(chat\/completions|embeddings)(\?.*)?$/
 const JSON_TYPE = { 'content-type': 'application/json' }
 
-function azureError(reply: FakeReply, status: number, code: string, message: string): void {
-  reply.head(status, { ...baseHeaders(), ...JSON_TYPE, 'apim-request-id': hex(16) })
+function azureError(reply: FakeReply, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
+  reply.head(status, { ...baseHeaders(), ...JSON_TYPE, 'apim-request-id': hex(16), ...extra })
   reply.end(JSON.stringify({ error: { code, message } }))
+}
+
+function scriptedFailure(reply: FakeReply, failure: StatusFailure, apiVersion: string): void {
+  if (failure === 'rate-limited') {
+    const message = `Requests to the ChatCompletions_Create Operation under Azure OpenAI API version ${apiVersion} have exceeded call rate limit of your current OpenAI S0 pricing tier. Please retry after 2 seconds.`
+    return azureError(reply, 429, '429', message, { 'retry-after': '2', 'retry-after-ms': '2000', 'x-ratelimit-remaining-requests': '0' })
+  }
+  if (failure === 'overloaded') return azureError(reply, 503, 'ServiceUnavailable', 'The service is temporarily unable to process your request. Please try again later.')
+  azureError(reply, 500, 'InternalServerError', 'The server had an error while processing your request. Sorry about that!')
 }
 
 const SAFE = { hate: { filtered: false, severity: 'safe' }, self_harm: { filtered: false, severity: 'safe' }, sexual: { filtered: false, severity: 'safe' }, violence: { filtered: false, severity: 'safe' } }
@@ -50,6 +61,11 @@ export async function handleAzure(url: string, headers: IncomingHttpHeaders, raw
   }
   if (!apiVersion) {
     azureError(reply, 404, '404', 'Resource not found')
+    return true
+  }
+  const failure = statusFailureOf(decodeURIComponent(deployment))
+  if (failure) {
+    scriptedFailure(reply, failure, apiVersion)
     return true
   }
   if (deployment === FAKE_AZURE_DEPLOYMENTS.contentFiltered && operation === 'chat/completions') {

@@ -3,6 +3,7 @@ import { crc32 } from 'node:zlib'
 import { signV4 } from '@switchyard/shared/aws'
 import { type AnswerBlock, type BedrockAnswer, type ConverseBody, planBedrockAnswer } from './bedrock-answer.ts'
 import { type FakeReply, fakeTokens, hex, pieces } from './fake-content.ts'
+import { FAKE_SCRIPTS, scriptedReply, statusFailureOf } from './fake-script.ts'
 
 // A fake of Amazon Bedrock Converse (POST /model/{modelId}/converse) and ConverseStream
 // (/converse-stream), mounted at `/bedrock` (a `bedrock` connection's baseUrl). It verifies the
@@ -10,13 +11,16 @@ import { type FakeReply, fakeTokens, hex, pieces } from './fake-content.ts'
 // key, over the path as received encoded once more): an unknown key is a 403
 // UnrecognizedClientException, a wrong signature a 403 InvalidSignatureException. Errors are
 // `{"message"}` with the exception in `x-amzn-errortype`; streams are the binary event stream
-// (application/vnd.amazon.eventstream) with CRCs. Scripted by model id: error-429
-// (ThrottlingException) · error-503 (ServiceUnavailableException) · error-500 · throttled-in-stream
-// (HTTP 200, messageStart then a throttlingException event) · error-mid-stream (content, then
-// modelStreamErrorException) · anything else: answers as bedrock-answer.ts decides.
+// (application/vnd.amazon.eventstream) with CRCs. Scripted by model id (fake-script.ts): error-429
+// (ThrottlingException; Bedrock sends no retry-after) · error-503 / overloaded
+// (ServiceUnavailableException) · error-500 · error-in-stream (HTTP 200 whose first message is a
+// serviceUnavailableException event) · throttled-in-stream (messageStart then a
+// throttlingException event) · error-mid-stream (content, then modelStreamErrorException) ·
+// cut-stream · slow-stream · byte-chunks · slow-headers · stall-stream · anything else: answers
+// as bedrock-answer.ts decides.
 
 export const FAKE_AWS_CREDENTIALS = { accessKeyId: 'AKIAFAKEBEDROCK00001', secretAccessKey: 'fake/Bedrock+Secret/0000000000000000000000' } as const
-export const FAKE_BEDROCK_MODELS = { error429: 'error-429', error503: 'error-503', error500: 'error-500', throttledInStream: 'throttled-in-stream', errorMidStream: 'error-mid-stream' } as const
+export const FAKE_BEDROCK_MODELS = { ...FAKE_SCRIPTS, throttledInStream: 'throttled-in-stream', errorMidStream: 'error-mid-stream' } as const
 
 const PATH = /^\/bedrock\/model\/([^/?]+)\/(converse|converse-stream)$/
 const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/
@@ -100,9 +104,10 @@ export function streamMessages(answer: BedrockAnswer): Buffer[] {
 }
 
 function scripted(reply: FakeReply, model: string): boolean {
-  if (model === FAKE_BEDROCK_MODELS.error429) sendError(reply, 429, 'ThrottlingException', 'Too many requests, please wait before trying again.')
-  else if (model === FAKE_BEDROCK_MODELS.error503) sendError(reply, 503, 'ServiceUnavailableException', 'Bedrock is unable to process your request.')
-  else if (model === FAKE_BEDROCK_MODELS.error500) sendError(reply, 500, 'InternalServerException', 'The server encountered an error processing your request.')
+  const failure = statusFailureOf(model)
+  if (failure === 'rate-limited') sendError(reply, 429, 'ThrottlingException', 'Too many requests, please wait before trying again.')
+  else if (failure === 'overloaded') sendError(reply, 503, 'ServiceUnavailableException', 'Bedrock is unable to process your request.')
+  else if (failure === 'server-error') sendError(reply, 500, 'InternalServerException', 'The server encountered an error processing your request.')
   else return false
   return true
 }
@@ -111,7 +116,9 @@ function sendStream(reply: FakeReply, model: string, answer: BedrockAnswer): voi
   reply.head(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': hex(16) })
   const messages = streamMessages(answer)
   const write = (bytes: Buffer) => reply.write(bytes)
-  if (model === FAKE_BEDROCK_MODELS.throttledInStream) {
+  if (model === FAKE_BEDROCK_MODELS.errorInStream) {
+    write(exception('serviceUnavailableException', 'Bedrock is unable to process your request.'))
+  } else if (model === FAKE_BEDROCK_MODELS.throttledInStream) {
     write(messages[0] ?? Buffer.alloc(0))
     write(exception('throttlingException', 'Too many tokens, please wait before trying again.'))
   } else if (model === FAKE_BEDROCK_MODELS.errorMidStream) {
@@ -136,9 +143,10 @@ export function handleConverse(req: IncomingMessage, rawBody: string, reply: Fak
   }
   const answer = planBedrockAnswer(body)
   if ('error' in answer) return sendError(reply, 400, 'ValidationException', answer.error)
-  if (match[2] === 'converse-stream') return sendStream(reply, model, answer)
-  reply.head(200, { 'content-type': 'application/json', 'x-amzn-requestid': hex(16) })
-  reply.end(JSON.stringify({ output: { message: { role: 'assistant', content: answer.content } }, stopReason: answer.stopReason, usage: usageOf(answer), metrics: { latencyMs: 42 } }))
+  const out = scriptedReply(reply, model, { cutAfter: 3 })
+  if (match[2] === 'converse-stream') return sendStream(out, model, answer)
+  out.head(200, { 'content-type': 'application/json', 'x-amzn-requestid': hex(16) })
+  out.end(JSON.stringify({ output: { message: { role: 'assistant', content: answer.content } }, stopReason: answer.stopReason, usage: usageOf(answer), metrics: { latencyMs: 42 } }))
 }
 
 export function notFound(req: IncomingMessage, res: ServerResponse): void {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { type FakeReply, fakeTokens, hex, pieces } from './fake-content.ts'
+import { FAKE_SCRIPTS, scriptedReply, statusFailureOf } from './fake-script.ts'
 import { type GeminiAnswer, type GenerateBody, planGeminiAnswer, refusal } from './google-answer.ts'
 
 // A fake of the Gemini API (generateContent, streamGenerateContent?alt=sse), mounted at
@@ -7,11 +8,12 @@ import { type GeminiAnswer, type GenerateBody, planGeminiAnswer, refusal } from 
 // in `x-goog-api-key` (a `key=` query parameter is refused here: the gateway must never put it in
 // a URL), `{"error":{code,message,status}}` error bodies (google.rpc status names), SSE chunks
 // that are whole GenerateContentResponses ending with the one carrying finishReason and
-// usageMetadata. Scripted by the model id: error-429 (RESOURCE_EXHAUSTED) · error-503
-// (UNAVAILABLE) · error-500 (INTERNAL) · error-in-stream (HTTP 200 whose first chunk is an error)
-// · anything else: answers as google-answer.ts decides.
+// usageMetadata. Scripted by the model id (fake-script.ts): error-429 (RESOURCE_EXHAUSTED, with
+// retry-after) · error-503 / overloaded (UNAVAILABLE) · error-500 (INTERNAL) · error-in-stream
+// (HTTP 200 whose first chunk is an error) · cut-stream · slow-stream · byte-chunks · slow-headers
+// · stall-stream · anything else: answers as google-answer.ts decides.
 
-export const FAKE_GOOGLE_MODELS = { error429: 'error-429', error503: 'error-503', error500: 'error-500', errorInStream: 'error-in-stream' } as const
+export const FAKE_GOOGLE_MODELS = FAKE_SCRIPTS
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=UTF-8' }
 const PATH = /^\/google\/v1beta\/models\/([^/:?]+):(generateContent|streamGenerateContent)(\?.*)?$/
@@ -49,25 +51,27 @@ function parse(raw: string): GenerateBody | null {
 }
 
 function scripted(reply: FakeReply, model: string): boolean {
-  if (model === FAKE_GOOGLE_MODELS.error429) {
+  const failure = statusFailureOf(model)
+  if (failure === 'rate-limited') {
     sendError(reply, 429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).', { 'retry-after': '3' })
-  } else if (model === FAKE_GOOGLE_MODELS.error503) {
+  } else if (failure === 'overloaded') {
     sendError(reply, 503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.')
-  } else if (model === FAKE_GOOGLE_MODELS.error500) {
+  } else if (failure === 'server-error') {
     sendError(reply, 500, 'INTERNAL', 'An internal error has occurred.')
   } else return false
   return true
 }
 
-export function handleGenerate(req: IncomingMessage, rawBody: string, reply: FakeReply): void {
+export function handleGenerate(req: IncomingMessage, rawBody: string, raw: FakeReply): void {
   const match = PATH.exec(req.url ?? '')
   const headers: IncomingHttpHeaders = req.headers
-  if (!match?.[1] || new URLSearchParams(match[3] ?? '').has('key')) return sendError(reply, 400, 'INVALID_ARGUMENT', 'The API key must be sent in the x-goog-api-key header.')
+  if (!match?.[1] || new URLSearchParams(match[3] ?? '').has('key')) return sendError(raw, 400, 'INVALID_ARGUMENT', 'The API key must be sent in the x-goog-api-key header.')
   if (typeof headers['x-goog-api-key'] !== 'string' || headers['x-goog-api-key'] === '') {
-    return sendError(reply, 403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.")
+    return sendError(raw, 403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.")
   }
   const model = decodeURIComponent(match[1])
-  if (scripted(reply, model)) return
+  if (scripted(raw, model)) return
+  const reply = scriptedReply(raw, model, { cutAfter: 2 })
   const body = parse(rawBody)
   if (!body) return sendError(reply, 400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.')
   const refused = refusal(body)

@@ -7,7 +7,7 @@ import { type FakeReply, fakeTokens, hex, textOf } from './fake-content.ts'
 // response.content_part.added, response.output_text.delta × n, response.output_text.done,
 // response.content_part.done, response.output_item.done, response.completed.
 // It echoes the last user input. Scripted by model: error-500, error-429, cut-stream (ends
-// without response.completed), error-in-stream (the first event is `event: error`).
+// without response.completed, fake-script.ts), error-in-stream (the first event is `event: error`).
 
 export interface ResponsesBody {
   model?: unknown
@@ -114,6 +114,6 @@ export function sendResponseStream(reply: FakeReply, headers: Record<string, str
     return reply.end(`event: error\ndata: ${JSON.stringify(error)}\n\n`)
   }
   const events = responseEvents(model, plan)
-  for (const event of model === 'cut-stream' ? events.slice(0, 5) : events) reply.write(event)
+  for (const event of events) reply.write(event)
   reply.end()
 }

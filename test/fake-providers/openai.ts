@@ -1,24 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { type FakeReply, fakeTokens, hex, pieces, SLOW_STREAM, slowPieces } from './fake-content.ts'
+import { type FakeReply, fakeTokens, hex, pieces, slowPieces } from './fake-content.ts'
+import { FAKE_SCRIPTS, scriptedReply, type StatusFailure, statusFailureOf } from './fake-script.ts'
 import { type OpenAIAnswer, type OpenAIChatBody, planOpenAIAnswer } from './openai-answer.ts'
 import { planResponse, type ResponsesBody, responseJson, sendResponseStream } from './openai-responses.ts'
 
 // A fake of OpenAI's chat completions, embeddings and responses (openai-responses.ts) endpoints, faithful to the documented wire format
 // (JSON body, SSE framing, usage blocks, error bodies, request-id and rate-limit headers).
-// Behaviour is scripted by the requested model id:
-//   error-500 · error-429 (with retry-after) · slow-stream (drips events) · cut-stream (ends
-//   mid-way without [DONE]) · slow-response (answers after SLOW_RESPONSE_MS) · anything else:
-//   answers as openai-answer.ts decides (tool calls, tool results, structured output, echo).
+// Behaviour is scripted by the requested model id: the shared scripts (fake-script.ts: error-429
+// with retry-after and retry-after-ms, overloaded/error-503, error-500, error-in-stream — chat:
+// `data: {"error":…}` first; Responses: `event: error` —, cut-stream, slow-stream, byte-chunks,
+// slow-headers, stall-stream) · slow-response (answers after SLOW_RESPONSE_MS) · anything else:
+// answers as openai-answer.ts decides (tool calls, tool results, structured output, echo).
 
-export const FAKE_OPENAI_MODELS = {
-  error500: 'error-500',
-  error429: 'error-429',
-  slowStream: 'slow-stream',
-  cutStream: 'cut-stream',
-  slowResponse: 'slow-response',
-  /** Responses API: the stream's first event is `event: error`. */
-  errorInStream: 'error-in-stream',
-} as const
+export const FAKE_OPENAI_MODELS = { ...FAKE_SCRIPTS, slowResponse: 'slow-response' } as const
 
 export const SLOW_RESPONSE_MS = 500
 
@@ -108,23 +102,24 @@ export function streamEvents(model: string, answer: OpenAIAnswer, includeUsage: 
   return events
 }
 
-async function sendStream(reply: FakeReply, body: ChatBody, model: string, answer: OpenAIAnswer): Promise<void> {
+function sendStream(reply: FakeReply, body: ChatBody, model: string, answer: OpenAIAnswer): void {
   const includeUsage = body.stream_options?.include_usage === true
   reply.head(200, { ...baseHeaders(), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })
-  if (model === FAKE_OPENAI_MODELS.slowStream) {
-    for (const event of streamEvents(model, answer, includeUsage, slowPieces())) {
-      reply.write(event)
-      if (!(await reply.sleep(SLOW_STREAM.intervalMs))) return
-    }
-    return reply.end()
+  if (model === FAKE_OPENAI_MODELS.errorInStream) {
+    return reply.end(`data: ${errorBody('The server had an error while processing your request. Sorry about that!', 'server_error', null)}\n\n`)
   }
-  const events = streamEvents(model, answer, includeUsage)
-  if (model === FAKE_OPENAI_MODELS.cutStream) {
-    for (const event of events.slice(0, 3)) reply.write(event)
-    return reply.end()
-  }
-  for (const event of events) reply.write(event)
+  for (const event of streamEvents(model, answer, includeUsage, model === FAKE_OPENAI_MODELS.slowStream ? slowPieces() : undefined)) reply.write(event)
   reply.end()
+}
+
+const FAILURES: Record<StatusFailure, { status: number; body: (model: string) => string; headers?: Record<string, string> }> = {
+  'rate-limited': {
+    status: 429,
+    body: (model) => errorBody(`Rate limit reached for ${model} on requests per min (RPM): Limit 3, Used 3, Requested 1.`, 'requests', 'rate_limit_exceeded'),
+    headers: { 'retry-after': '2', 'retry-after-ms': '1500', 'x-ratelimit-remaining-requests': '0' },
+  },
+  overloaded: { status: 503, body: () => errorBody('The engine is currently overloaded, please try again later', 'server_error', null) },
+  'server-error': { status: 500, body: () => errorBody('The server had an error while processing your request. Sorry about that!', 'server_error', null) },
 }
 
 /** What every endpoint checks first (OpenAI's order): the key, the JSON body, the scripted errors. */
@@ -145,24 +140,22 @@ async function accepted<T extends { model?: unknown }>(rawBody: string, authoriz
     return null
   }
   const model = typeof body.model === 'string' ? body.model : ''
-  if (model === FAKE_OPENAI_MODELS.error500) {
-    reply.head(500, json)
-    reply.end(errorBody('The server had an error while processing your request. Sorry about that!', 'server_error', null))
-    return null
-  }
-  if (model === FAKE_OPENAI_MODELS.error429) {
-    reply.head(429, { ...json, 'retry-after': '2', 'retry-after-ms': '1500', 'x-ratelimit-remaining-requests': '0' })
-    reply.end(errorBody(`Rate limit reached for ${model} on requests per min (RPM): Limit 3, Used 3, Requested 1.`, 'requests', 'rate_limit_exceeded'))
+  const failure = statusFailureOf(model)
+  if (failure) {
+    const { status, body: message, headers } = FAILURES[failure]
+    reply.head(status, { ...json, ...headers })
+    reply.end(message(model))
     return null
   }
   if (model === FAKE_OPENAI_MODELS.slowResponse && !(await reply.sleep(SLOW_RESPONSE_MS))) return null
   return body
 }
 
-export async function handleChatCompletions(rawBody: string, authorization: string | undefined, reply: FakeReply): Promise<void> {
-  const body = await accepted<ChatBody>(rawBody, authorization, reply)
+export async function handleChatCompletions(rawBody: string, authorization: string | undefined, raw: FakeReply): Promise<void> {
+  const body = await accepted<ChatBody>(rawBody, authorization, raw)
   if (!body) return
   const model = typeof body.model === 'string' ? body.model : ''
+  const reply = scriptedReply(raw, model)
   const answer = planOpenAIAnswer(body)
   if ('error' in answer) {
     reply.head(400, { ...baseHeaders(), 'content-type': 'application/json; charset=utf-8' })
@@ -174,10 +167,11 @@ export async function handleChatCompletions(rawBody: string, authorization: stri
 }
 
 /** POST /v1/responses: JSON or SSE (openai-responses.ts). */
-export async function handleResponses(rawBody: string, authorization: string | undefined, reply: FakeReply): Promise<void> {
-  const body = await accepted<ResponsesBody>(rawBody, authorization, reply)
+export async function handleResponses(rawBody: string, authorization: string | undefined, raw: FakeReply): Promise<void> {
+  const body = await accepted<ResponsesBody>(rawBody, authorization, raw)
   if (!body) return
   const model = typeof body.model === 'string' ? body.model : ''
+  const reply = scriptedReply(raw, model, { cutAfter: 5 })
   const plan = planResponse(body)
   if (body.stream === true) return sendResponseStream(reply, baseHeaders(), model, plan)
   reply.head(200, { ...baseHeaders(), 'content-type': 'application/json' })

@@ -20,6 +20,8 @@ export interface RecordedRequest {
   response: { status: number; headers: Record<string, string>; body: Buffer } | null
   /** True when the client went away before the fake finished its answer. */
   aborted: boolean
+  /** How many separate writes the answer's body took (1-byte chunking: one per byte). */
+  writes: number
   /** Resolves when the exchange is over (answer finished or client gone). */
   done: Promise<void>
 }
@@ -60,6 +62,7 @@ function recordingReply(res: ServerResponse, record: RecordedRequest): FakeReply
     write(bytes) {
       if (res.destroyed) return
       sent.push(Buffer.from(bytes))
+      record.writes += 1
       res.write(bytes)
     },
     end(bytes) {
@@ -105,6 +108,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, requests: Recor
     body,
     response: null,
     aborted: false,
+    writes: 0,
     done: new Promise<void>((resolve) => (resolveDone = resolve)),
   }
   res.on('close', () => resolveDone())

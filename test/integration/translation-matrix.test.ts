@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestSnapshot, type Gateway, startGateway } from '../../data-plane/src/testing/gateway-fixture.ts'
 import { FAKE_AWS_CREDENTIALS } from '../fake-providers/bedrock.ts'
 
-// The compatibility matrix (issue #3): {OpenAI SDK, Anthropic SDK} × {openai, anthropic,
-// google, bedrock connection} × {non-stream, stream} × {text, tool call round trip, image input, structured
+// The compatibility matrix (issue #3): {OpenAI SDK, Anthropic SDK} × {openai,
+// openai-compatible, azure-openai, anthropic, google, bedrock connection} × {non-stream, stream} × {text, tool call round trip, image input, structured
 // output}, each cell driven through the official SDK and asserted on what the SDK returns.
 // docs/compatibility.md shows the table between its matrix markers; this test checks it is
 // current, and rewrites it when run with SWITCHYARD_WRITE_COMPATIBILITY=1.
 
 type Sdk = 'openai' | 'anthropic'
-type Connection = 'openai' | 'anthropic' | 'google' | 'bedrock'
+type Connection = 'openai' | 'openai-compatible' | 'azure-openai' | 'anthropic' | 'google' | 'bedrock'
 type Feature = 'text' | 'tools' | 'image' | 'structured'
 interface Cell {
   sdk: Sdk
@@ -27,9 +27,23 @@ interface Cell {
 const FEATURES: Record<Feature, string> = { text: 'Text', tools: 'Tool call round trip', image: 'Image input', structured: 'Structured output' }
 const MODELS: Record<Connection, string> = {
   openai: 'fake/gpt-4o-mini',
+  'openai-compatible': 'compat/llama-3.1-8b',
+  'azure-openai': 'azure/gpt-4o',
   anthropic: 'anthropic/claude-sonnet-4-5',
   google: 'google/gemini-2.5-flash',
   bedrock: 'bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0',
+}
+/** The API family each connection type speaks: same family as the SDK = passthrough. */
+const FAMILY: Record<Connection, Sdk | null> = { openai: 'openai', 'openai-compatible': 'openai', 'azure-openai': 'openai', anthropic: 'anthropic', google: null, bedrock: null }
+const CONNECTIONS = Object.keys(MODELS) as Connection[]
+/** Where each connection's requests must land on the fakes (proves the cell went to that adapter type). */
+const UPSTREAM_PATHS: Record<Connection, RegExp> = {
+  openai: /^\/openai\/v1\/chat\/completions$/,
+  'openai-compatible': /^\/openai\/v1\/chat\/completions$/,
+  'azure-openai': /^\/azure\/openai\/deployments\/prod-gpt-4o\/chat\/completions\?api-version=2024-10-21$/,
+  anthropic: /^\/anthropic\/v1\/messages$/,
+  google: /^\/google\/v1beta\/models\/gemini-2\.5-flash:(generateContent|streamGenerateContent\?alt=sse)$/,
+  bedrock: /^\/bedrock\/model\/[^/]+\/converse(-stream)?$/,
 }
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='
 const IMAGE_ECHO = `Look: [image image/png base64 length=${PNG.length}]`
@@ -109,7 +123,7 @@ const SDKS: Record<Sdk, { label: string; run: (cell: Cell) => Promise<void> }> =
 }
 
 const cells: Cell[] = (['openai', 'anthropic'] as const).flatMap((sdk) =>
-  (['openai', 'anthropic', 'google', 'bedrock'] as const).flatMap((connection) =>
+  CONNECTIONS.flatMap((connection) =>
     [false, true].flatMap((stream) => (Object.keys(FEATURES) as Feature[]).map((feature) => ({ sdk, connection, stream, feature }))),
   ),
 )
@@ -119,18 +133,23 @@ function table(): string {
   const rows = cells
     .filter((c) => c.feature === 'text')
     .map((row) => {
-      const path = row.sdk === row.connection ? 'passthrough' : 'translated'
+      const path = FAMILY[row.connection] === row.sdk ? 'passthrough' : 'translated'
       const marks = (Object.keys(FEATURES) as Feature[]).map((feature) => (results.get(keyOf({ ...row, feature })) === 'pass' ? '✅ pass' : '❌ fail'))
       return [SDKS[row.sdk].label, `\`${row.connection}\` (${path})`, row.stream ? 'stream' : 'non-stream', ...marks]
     })
   return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n')
 }
 
-/** The default connections plus a `google` and a `bedrock` one (AWS credentials as JSON, a region). */
+/**
+ * The default connections plus an `openai-compatible` one (the fake OpenAI under another type), an
+ * `azure-openai` one (deployments, api-version), a `google` and a `bedrock` one (AWS credentials as JSON, a region).
+ */
 async function publishAllConnections(): Promise<void> {
   const parts = gateway.defaultParts(2)
   parts.providers = [
     ...(parts.providers ?? []),
+    { id: 'prov_compat', name: 'compat', type: 'openai-compatible', baseUrl: gateway.fake.openaiBaseUrl },
+    { id: 'prov_azure', name: 'azure', type: 'azure-openai', baseUrl: gateway.fake.azureBaseUrl, settings: { apiVersion: '2024-10-21', deployments: { 'gpt-4o': 'prod-gpt-4o' } } },
     { id: 'prov_google', name: 'google', type: 'google', baseUrl: gateway.fake.googleBaseUrl },
     { id: 'prov_bedrock', name: 'bedrock', type: 'bedrock', baseUrl: gateway.fake.bedrockBaseUrl },
   ]
@@ -159,7 +178,11 @@ afterAll(async () => {
 describe('compatibility matrix', () => {
   for (const cell of cells) {
     it(`${cell.sdk} SDK → ${cell.connection} · ${cell.stream ? 'stream' : 'non-stream'} · ${cell.feature}`, async () => {
+      const before = gateway.fake.requests.length
       await SDKS[cell.sdk].run(cell)
+      const paths = gateway.fake.requests.slice(before).map((r) => r.path)
+      expect(paths.length).toBeGreaterThan(0)
+      for (const path of paths) expect(path).toMatch(UPSTREAM_PATHS[cell.connection])
       results.set(keyOf(cell), 'pass')
     })
   }

@@ -1,4 +1,3 @@
-import type { Dialect } from '../providers/types.ts'
 import { renderAnthropicGatewayError, renderAnthropicStreamError, renderAnthropicUpstreamError } from './anthropic/error.ts'
 import { parseAnthropicRequest } from './anthropic/request.ts'
 import { renderAnthropicResponse } from './anthropic/response.ts'
@@ -7,7 +6,11 @@ import { renderOpenAIGatewayError, renderOpenAIStreamError, renderOpenAIUpstream
 import { parseOpenAIRequest } from './openai/request.ts'
 import { renderOpenAIResponse } from './openai/response.ts'
 import { createOpenAIStreamEncoder } from './openai/stream.ts'
-import type { ClientDialect } from './types.ts'
+import { renderResponsesGatewayError, renderResponsesStreamError, renderResponsesUpstreamError } from './responses/error.ts'
+import { parseResponsesRequest } from './responses/request.ts'
+import { renderResponsesResponse } from './responses/response.ts'
+import { createResponsesStreamEncoder } from './responses/stream.ts'
+import type { ClientApi, ClientDialect } from './types.ts'
 
 // Client dialect → its translator. Adding a client API family is a folder plus one line here.
 export const dialects = {
@@ -27,4 +30,13 @@ export const dialects = {
     renderGatewayError: renderAnthropicGatewayError,
     renderStreamError: renderAnthropicStreamError,
   },
-} satisfies Record<Dialect, ClientDialect>
+  /** The OpenAI Responses API (POST /v1/responses), for connections that do not serve it natively. */
+  responses: {
+    parseRequest: parseResponsesRequest,
+    renderResponse: renderResponsesResponse,
+    createStreamEncoder: createResponsesStreamEncoder,
+    renderUpstreamError: renderResponsesUpstreamError,
+    renderGatewayError: renderResponsesGatewayError,
+    renderStreamError: renderResponsesStreamError,
+  },
+} satisfies Record<ClientApi, ClientDialect>

@@ -1,8 +1,10 @@
 import { GatewayError } from '../errors.ts'
 import type { RequestContext } from './context.ts'
+import { checkRequestShape } from './request-shape.ts'
 
 // 2. The JSON body → ctx.body, requestedModel, stream, clientWantsUsage. Parsed once; only the
-// fields the gateway needs are checked — the rest is the provider's business.
+// fields the gateway needs, and the types of those every provider relies on (request-shape.ts),
+// are checked — the rest is the provider's business.
 
 export async function parseBody(ctx: RequestContext): Promise<void> {
   if (!ctx.rawBody || ctx.rawBody.length === 0) {
@@ -24,6 +26,7 @@ export async function parseBody(ctx: RequestContext): Promise<void> {
   if (record.stream !== undefined && record.stream !== null && typeof record.stream !== 'boolean') {
     throw new GatewayError('SY_ERR_REQUEST_INVALID', "'stream' must be a boolean.", { param: 'stream' })
   }
+  checkRequestShape(ctx.endpoint, record)
   const streamOptions = record.stream_options as { include_usage?: unknown } | null | undefined
   ctx.body = record
   ctx.requestedModel = record.model

@@ -1,4 +1,5 @@
 import { dialects } from '../dialects/registry.ts'
+import type { ClientDialect } from '../dialects/types.ts'
 import { GatewayError } from '../errors.ts'
 import type { RequestContext } from './context.ts'
 
@@ -11,7 +12,11 @@ export async function translate(ctx: RequestContext): Promise<void> {
   const { target, body } = ctx
   if (!target || !body) throw new GatewayError('SY_ERR_INTERNAL', 'pipeline order violated: translate before resolve-target')
   if (target.adapter.wire === ctx.dialect) return
-  const client = dialects[ctx.dialect]
+  translateWith(ctx, dialects[ctx.dialect], body)
+}
+
+/** The client's body → canonical in the given client dialect (also used by endpoints whose API is not the route family's, e.g. /v1/responses). */
+export function translateWith(ctx: RequestContext, client: ClientDialect, body: Record<string, unknown>): void {
   const { request, degraded } = client.parseRequest(body)
   ctx.translation = { client, request }
   ctx.degraded.push(...degraded)

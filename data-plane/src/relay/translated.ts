@@ -33,11 +33,12 @@ export function translatedRelaying(ctx: RequestContext, client: ClientDialect, t
       const response = translator.fromUpstream(json)
       if (!response) throw new GatewayError('SY_ERR_UPSTREAM_BAD_RESPONSE', 'The upstream provider sent a response the gateway could not read.')
       const facts = { usage: response.usage, model: response.model || null }
-      return { status, body: JSON.stringify(client.renderResponse(response)), contentType: JSON_TYPE, facts }
+      return { status, body: JSON.stringify(client.renderResponse(response, ctx.translation?.request)), contentType: JSON_TYPE, facts }
     },
     stream() {
       const decoder = translator.createStreamDecoder()
-      const encoder = client.createStreamEncoder({ includeUsage: ctx.translation?.request.streamUsage ?? false })
+      const request = ctx.translation?.request
+      const encoder = client.createStreamEncoder({ includeUsage: request?.streamUsage ?? false, ...(request ? { request } : {}) })
       let lastError: CanonicalError | null = null
       const pipe: StreamPipe = {
         get usage() {
@@ -54,7 +55,7 @@ export function translatedRelaying(ctx: RequestContext, client: ClientDialect, t
         comment: () => [],
         openingError: (_first, step) =>
           errorAnswer(client, lastError ?? { kind: 'api_error', status: step.facts.errorStatus ?? 502, message: 'The upstream provider failed.' }),
-        terminalError: (err) => renderStreamError(err, ctx.dialect),
+        terminalError: (err) => encoder.encodeGatewayError?.(err) ?? renderStreamError(err, ctx.dialect),
         contentType: () => 'text/event-stream; charset=utf-8',
       }
       return pipe

@@ -1,3 +1,4 @@
+import type { ClientDialect } from '../dialects/types.ts'
 import { GatewayError } from '../errors.ts'
 import { authenticate } from '../pipeline/authenticate.ts'
 import { authorizeModel } from '../pipeline/authorize-model.ts'
@@ -5,6 +6,7 @@ import type { RequestContext, Target } from '../pipeline/context.ts'
 import { execute } from '../pipeline/execute.ts'
 import { parseBody } from '../pipeline/parse-body.ts'
 import { resolveTarget } from '../pipeline/resolve-target.ts'
+import { translateWith } from '../pipeline/translate.ts'
 import type { EndpointCapability, ProviderAdapter } from '../providers/types.ts'
 import type { Relaying, StreamPipe } from '../relay/relaying.ts'
 
@@ -16,8 +18,10 @@ import type { Relaying, StreamPipe } from '../relay/relaying.ts'
 //     relayed by relay/passthrough.ts (the stream pipe optionally decorated, e.g. the Responses
 //     API's own in-band error event);
 //   - a local answer (no upstream call, e.g. a token-count estimate);
-//   - neither: a 400 naming the unsupported combination, before anything goes upstream.
-// There is no translation stage: these endpoints are same-family only (for now).
+//   - translation through a client dialect of its own (the Responses API for connections that
+//     do not serve it): stage 5 with that dialect (pipeline/translate.ts translateWith), then
+//     stage 6, relayed by relay/translated.ts like any cross-family chat request;
+//   - none: a 400 naming the unsupported combination, before anything goes upstream.
 
 export interface LocalAnswer {
   status: number
@@ -28,6 +32,7 @@ export interface LocalAnswer {
 export type OperationPlan =
   | { kind: 'upstream'; capability: EndpointCapability; decorate?: (pipe: StreamPipe) => StreamPipe }
   | { kind: 'local'; answer: (ctx: RequestContext) => LocalAnswer }
+  | { kind: 'translate'; client: ClientDialect }
 
 export interface EndpointOperation {
   /** How the endpoint is named in error messages (`POST /v1/embeddings`). */
@@ -59,7 +64,7 @@ function adapterView(adapter: ProviderAdapter, capability: EndpointCapability): 
   }
 }
 
-/** Stages 1–4, the operation's plan, then (upstream plans) stage 6. */
+/** Stages 1–4, the operation's plan, then stage 6 for upstream plans (after stage 5 for translate plans). */
 export async function runOperationPipeline(ctx: RequestContext, operation: EndpointOperation): Promise<OperationPlan> {
   for (const stage of STAGES) await stage(ctx)
   const target = ctx.target
@@ -68,6 +73,11 @@ export async function runOperationPipeline(ctx: RequestContext, operation: Endpo
   if (!plan) throw unsupported(target, operation)
   if (plan.kind === 'upstream') {
     ctx.target = { ...target, adapter: adapterView(target.adapter, plan.capability) }
+    await execute(ctx)
+  }
+  if (plan.kind === 'translate') {
+    if (!target.adapter.translator || !ctx.body) throw new GatewayError('SY_ERR_INTERNAL', 'translate plan for an adapter without a translator')
+    translateWith(ctx, plan.client, ctx.body)
     await execute(ctx)
   }
   return plan

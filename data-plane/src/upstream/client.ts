@@ -28,20 +28,24 @@ export class UpstreamClient {
 
   async send(request: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
     const { timeouts, signal } = options
+    const deadline = totalDeadline(timeouts.totalMs)
     try {
       const open = this.policy.hostAllowed(request.url.hostname, request.url.port || defaultPort(request.url))
       if (!open) this.policy.checkLiteral(request.url.hostname)
-      return await this.agent(open, timeouts.connectMs).request({
+      const response = await this.agent(open, timeouts.connectMs).request({
         origin: request.url.origin,
         path: request.url.pathname + request.url.search,
         method: request.method,
         headers: request.headers,
         body: request.body,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(timeouts.totalMs)]),
+        signal: AbortSignal.any([signal, deadline.signal]),
         headersTimeout: timeouts.firstByteMs,
         bodyTimeout: timeouts.idleMs,
       })
+      response.body.once('close', deadline.clear)
+      return response
     } catch (err) {
+      deadline.clear()
       throw upstreamError(err)
     }
   }
@@ -65,6 +69,19 @@ export class UpstreamClient {
     }
     return agent
   }
+}
+
+/**
+ * The total timeout, aborting the exchange (headers and body) after `ms`. Not
+ * `AbortSignal.timeout()`: combined through `AbortSignal.any()` that signal is only weakly held,
+ * and under GC pressure it was collected and never fired (a stream ran past its totalMs).
+ * Here the timer holds the controller; it is cleared when the body closes.
+ */
+function totalDeadline(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(new DOMException('The upstream total timeout elapsed.', 'TimeoutError')), ms)
+  timer.unref()
+  return { signal: controller.signal, clear: () => clearTimeout(timer) }
 }
 
 function defaultPort(url: URL): string {

@@ -34,6 +34,14 @@ function readFacts(json: unknown): ResponseFacts & { emptyChoices: boolean } {
 }
 
 const USAGE_NULL = /"usage"\s*:\s*null/
+/** An in-band error chunk (`data: {"error":{…}}`), which OpenAI and Azure send inside an HTTP 200 stream. */
+const ERROR_CHUNK = /^\s*\{\s*"error"\s*:/
+
+function errorStatusOf(json: unknown): number | undefined {
+  const error = (json as { error?: unknown } | null)?.error
+  if (typeof error !== 'object' || error === null) return undefined
+  return errorFromOpenAI(500, { error }).status
+}
 
 export function createChatStreamReader(): StreamReader {
   const reader: StreamReader = {
@@ -43,13 +51,16 @@ export function createChatStreamReader(): StreamReader {
       if (data === '[DONE]') return { done: true, usageOnly: false }
       // Parse only what can matter: the first chunk (model) and chunks carrying usage.
       const mayCarryUsage = data.includes('"usage"') && !USAGE_NULL.test(data)
-      if (reader.model !== null && !mayCarryUsage) return { done: false, usageOnly: false }
+      const mayBeError = ERROR_CHUNK.test(data)
+      if (reader.model !== null && !mayCarryUsage && !mayBeError) return { done: false, usageOnly: false }
       let json: unknown
       try {
         json = JSON.parse(data)
       } catch {
         return { done: false, usageOnly: false }
       }
+      const errorStatus = mayBeError ? errorStatusOf(json) : undefined
+      if (errorStatus !== undefined) return { done: false, usageOnly: false, errorStatus }
       const facts = readFacts(json)
       reader.model ??= facts.model
       if (facts.usage) reader.usage = facts.usage

@@ -1,6 +1,7 @@
 import { HEADERS } from '@switchyard/shared/headers'
 import { generateVirtualKey } from '@switchyard/shared/keys'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { FAKE_ANTHROPIC_MODELS } from '../../../../test/fake-providers/anthropic.ts'
 import { FAKE_OPENAI_MODELS } from '../../../../test/fake-providers/openai.ts'
 import { type Gateway, PROVIDER_KEY, startGateway, waitForLogEvents } from '../../testing/gateway-fixture.ts'
 
@@ -86,17 +87,50 @@ describe('POST /v1/responses', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(await upstreamBytes())).toBe(true)
   })
 
-  it('refuses 401 / 403 / 404, and a 400 naming the unsupported combination for other connection types', async () => {
+  it('refuses 401 / 403 / 404', async () => {
     expect((await respond({ model: 'fake/gpt-4o-mini', input: 'x' }, null)).status).toBe(401)
     const restricted = generateVirtualKey()
     await gateway.publish({ ...gateway.defaultParts(2), keys: [{ id: 'vk_1', key: gateway.key }, { id: 'vk_2', key: restricted, allowedModels: ['anthropic/*'] }] })
     expect((await respond({ model: 'fake/gpt-4o-mini', input: 'x' }, restricted)).status).toBe(403)
     expect((await respond({ model: 'nope/gpt-4o-mini', input: 'x' })).status).toBe(404)
-    const res = await respond({ model: 'anthropic/claude-sonnet-4-5', input: 'x' })
-    expect(res.status).toBe(400)
-    expect(res.headers.get(HEADERS.error)).toBe('SY_ERR_PROVIDER_UNSUPPORTED')
-    const body = (await res.json()) as { error: { message: string } }
-    expect(body.error.message).toContain("POST /v1/responses is not supported for provider connection 'anthropic' (type 'anthropic')")
     expect(gateway.fake.requests).toHaveLength(0)
+  })
+
+  it('translates for an anthropic connection: a Responses object, usage logged from Anthropic', async () => {
+    const res = await respond({ model: 'anthropic/claude-sonnet-4-5', input: 'Hello translated', instructions: 'Be brief.', max_output_tokens: 50 })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { object: string; status: string; output: unknown[]; usage: { input_tokens: number; output_tokens: number } }
+    expect(body).toMatchObject({ object: 'response', status: 'completed', output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Hello translated' }] }] })
+    expect(JSON.parse(gateway.fake.requests.at(-1)?.body ?? '')).toEqual({
+      model: 'claude-sonnet-4-5',
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello translated' }] }],
+      max_tokens: 50,
+    })
+    const [event] = await waitForLogEvents(gateway, 1)
+    expect(event).toMatchObject({ endpoint: '/v1/responses', provider: 'anthropic', outcome: 'success' })
+    expect(event?.usage).toMatchObject({ promptTokens: body.usage.input_tokens, completionTokens: body.usage.output_tokens })
+  })
+
+  it('refuses previous_response_id for a non-openai connection with a 400 before anything goes upstream', async () => {
+    const res = await respond({ model: 'anthropic/claude-sonnet-4-5', input: 'x', previous_response_id: 'resp_123' })
+    expect(res.status).toBe(400)
+    expect(res.headers.get(HEADERS.error)).toBe('SY_ERR_REQUEST_UNTRANSLATABLE')
+    const body = (await res.json()) as { error: { message: string; param: string; code: string } }
+    expect(body.error).toMatchObject({ param: 'previous_response_id', code: 'unsupported_parameter' })
+    expect(body.error.message).toContain('server-side conversation state')
+    expect(gateway.fake.requests).toHaveLength(0)
+  })
+
+  it('ends a translated stream that broke off with a numbered terminal `event: error`, logged incomplete', async () => {
+    const res = await respond({ model: `anthropic/${FAKE_ANTHROPIC_MODELS.cutStream}`, input: 'one two three four', stream: true })
+    expect(res.status).toBe(200)
+    const frames = (await res.text()).split('\n\n').filter(Boolean)
+    const last = frames.at(-1) ?? ''
+    expect(last).toMatch(/^event: error\ndata: /)
+    const data = JSON.parse(last.slice(last.indexOf('data: ') + 6)) as { sequence_number: number; code: string }
+    expect(data).toMatchObject({ type: 'error', code: 'upstream_stream_incomplete', param: null, sequence_number: frames.length - 1 })
+    const [event] = await waitForLogEvents(gateway, 1)
+    expect(event).toMatchObject({ outcome: 'incomplete', errorCode: 'SY_ERR_UPSTREAM_STREAM_INCOMPLETE' })
   })
 })

@@ -1,15 +1,18 @@
 import type { FastifyInstance } from 'fastify'
+import { dialects } from '../../dialects/registry.ts'
 import { responsesStreamError } from '../../providers/openai/responses.ts'
 import type { StreamPipe, WholeAnswer } from '../../relay/relaying.ts'
 import type { EndpointOperation } from '../endpoint-operation.ts'
 import { registerGatewayEndpoint } from '../gateway-endpoint.ts'
 
-// POST /v1/responses (OpenAI Responses API): passed through byte for byte to `openai`
-// connections, JSON and streams (`event:` + `data:` frames); usage is read from the response
-// object / the stream's response.completed event. Errors keep their status and body. A stream
-// whose first event is an `error` becomes an error response; one that breaks off after that
-// gets a terminal `event: error` in the Responses grammar (and is logged `incomplete`).
-// Other connection types: a 400 (translating Responses ↔ canonical is a later step).
+// POST /v1/responses (OpenAI Responses API). To `openai` connections: passed through byte for
+// byte, JSON and streams (`event:` + `data:` frames); usage is read from the response object /
+// the stream's response.completed event. Errors keep their status and body. A stream whose
+// first event is an `error` becomes an error response; one that breaks off after that gets a
+// terminal `event: error` in the Responses grammar (and is logged `incomplete`).
+// Every other connection type (anthropic, google, bedrock, azure-openai, openai-compatible) is
+// served by translation: the `responses` client dialect (dialects/responses/) maps the request
+// to canonical and renders the provider's answer as a Responses object / event stream.
 
 function openingError(data: string, status: number): WholeAnswer {
   let event: { code?: unknown; message?: unknown; param?: unknown } = {}
@@ -50,9 +53,11 @@ export function responsesPipe(pipe: StreamPipe): StreamPipe {
 
 export const responsesOperation: EndpointOperation = {
   label: 'POST /v1/responses',
-  plan: (target) => (target.adapter.responses ? { kind: 'upstream', capability: target.adapter.responses, decorate: responsesPipe } : null),
-  unsupportedHint:
-    'The Responses API is passed through to openai connections only; translating it for other providers is not available yet. Use POST /v1/chat/completions with this connection.',
+  plan(target) {
+    if (target.adapter.responses) return { kind: 'upstream', capability: target.adapter.responses, decorate: responsesPipe }
+    return target.adapter.translator ? { kind: 'translate', client: dialects.responses } : null
+  },
+  unsupportedHint: 'Use POST /v1/chat/completions with this connection.',
 }
 
 export default async function responses(app: FastifyInstance) {

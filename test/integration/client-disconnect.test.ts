@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Gateway, startGateway } from '../../data-plane/src/testing/gateway-fixture.ts'
+import { FAKE_SCRIPTS } from '../fake-providers/fake-script.ts'
+import { ask, type Family, logOf, publishAllProviders } from './failure-support.ts'
+
+// A client that goes away mid-stream aborts the upstream request within a second, on every
+// route family — passthrough and translated chat streams, and /v1/responses — and the request is
+// logged `client_cancelled`. The upstream is the `stall-stream` script: a few events, then
+// silence with the connection open, so only the gateway's abort can end it.
+
+let gateway: Gateway
+
+beforeAll(async () => {
+  gateway = await startGateway()
+  await publishAllProviders(gateway, 2)
+})
+
+afterAll(async () => {
+  await gateway.close()
+})
+
+type Send = (signal: AbortSignal) => Promise<Response>
+
+const chatRoute = (family: Family, connection: string): Send => (signal) => ask(gateway, family, `${connection}/${FAKE_SCRIPTS.stallStream}`, { stream: true, signal })
+
+const ROUTES: [string, Send][] = [
+  ['OpenAI chat → openai (passthrough)', chatRoute('openai', 'fake')],
+  ['OpenAI chat → azure-openai (passthrough)', chatRoute('openai', 'azure')],
+  ['Anthropic messages → anthropic (passthrough)', chatRoute('anthropic', 'anthropic')],
+  ['OpenAI chat → anthropic (translated)', chatRoute('openai', 'anthropic')],
+  ['Anthropic messages → openai (translated)', chatRoute('anthropic', 'fake')],
+  ['OpenAI chat → google (translated)', chatRoute('openai', 'google')],
+  ['Anthropic messages → bedrock (translated)', chatRoute('anthropic', 'bedrock')],
+  [
+    'OpenAI responses → openai (passthrough)',
+    (signal) =>
+      fetch(`${gateway.url}/v1/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.key}` },
+        body: JSON.stringify({ model: `fake/${FAKE_SCRIPTS.stallStream}`, input: 'Hello', stream: true }),
+        signal,
+      }),
+  ],
+]
+
+describe.each(ROUTES)('%s', (_name, send) => {
+  it('aborts the upstream within a second of the client leaving, logged client_cancelled', async () => {
+    const before = gateway.fake.requests.length
+    const controller = new AbortController()
+    const res = await send(controller.signal)
+    expect(res.status).toBe(200)
+    const first = await res.body?.getReader().read()
+    expect(first?.value?.length).toBeGreaterThan(0)
+    const upstream = gateway.fake.requests[before]
+    if (!upstream) throw new Error('nothing went upstream')
+    controller.abort()
+    const abortedAt = Date.now()
+    await upstream.done
+    expect(Date.now() - abortedAt).toBeLessThan(1_000)
+    expect(upstream.aborted).toBe(true)
+    expect(await logOf(gateway, res)).toMatchObject({ outcome: 'client_cancelled', stream: true })
+  })
+})
