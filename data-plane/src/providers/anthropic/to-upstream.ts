@@ -1,5 +1,6 @@
 import type { CanonicalChatRequest, CanonicalMessage, CanonicalPart, Degraded, ImagePart, ReasoningEffort } from '../../dialects/canonical.ts'
 import { parseArguments } from '../../dialects/anthropic/response.ts'
+import { alternatingTurns, type Turn } from '../turns.ts'
 
 // CanonicalChatRequest → an Anthropic Messages body. Anthropic requires `max_tokens`: when the
 // client named none, DEFAULT_MAX_TOKENS is sent (plus the thinking budget when thinking is on).
@@ -45,22 +46,8 @@ function block(part: CanonicalPart, degraded: Degraded): Block | null {
   }
 }
 
-function messagesOf(messages: CanonicalMessage[], degraded: Degraded): { role: string; content: Block[] }[] {
-  const out: { role: string; content: Block[] }[] = []
-  for (const message of messages) {
-    const blocks = message.content.flatMap((part): Block[] => {
-      const converted = block(part, degraded)
-      return converted ? [converted] : []
-    })
-    if (blocks.length === 0) continue
-    const last = out.at(-1)
-    if (last?.role === message.role) last.content.push(...blocks)
-    else out.push({ role: message.role, content: blocks })
-  }
-  for (const message of out) {
-    if (message.role === 'user') message.content.sort((a, b) => Number(b.type === 'tool_result') - Number(a.type === 'tool_result'))
-  }
-  return out
+function messagesOf(messages: CanonicalMessage[], degraded: Degraded): Turn<Block>[] {
+  return alternatingTurns<Block>(messages, (part) => block(part, degraded), (b) => b.type === 'tool_result')
 }
 
 function toolsOf(request: CanonicalChatRequest, body: Record<string, unknown>): void {
