@@ -63,6 +63,7 @@ describe('one process, in-memory bus (REDIS_URL unset)', () => {
     ctx = await bootstrapAndConnect({ controlUrl, dataUrl, cliEnv: env, fake, email: `onep-${Date.now()}@example.com` })
     await completeStreamedAndNot(ctx, fake)
     const { items, ms } = await waitForLogs(ctx, 3)
+    process.stdout.write(`[figure] one process: requests visible in GET /api/v1/logs ${ms} ms after the last call (limit 2000)\n`)
     expect(ms).toBeLessThan(2000)
     expectLoggedCompletions(items, ctx.virtualKeyId)
   })

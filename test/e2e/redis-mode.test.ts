@@ -70,6 +70,7 @@ describe('separate processes sharing Redis', () => {
     ctx = await bootstrapAndConnect({ controlUrl, dataUrl, cliEnv: cpEnv, fake, email: `redis-${Date.now()}@example.com` })
     await completeStreamedAndNot(ctx, fake)
     const { items, ms } = await waitForLogs(ctx, 3)
+    process.stdout.write(`[figure] redis mode: requests visible in GET /api/v1/logs ${ms} ms after the last call (limit 2000)\n`)
     expect(ms).toBeLessThan(2000)
     expectLoggedCompletions(items, ctx.virtualKeyId)
   })
@@ -109,6 +110,7 @@ describe('separate processes sharing Redis', () => {
       await new Promise((r) => setTimeout(r, 20))
     }
     const elapsed = Date.now() - started
+    process.stdout.write(`[figure] redis mode: revoked key answered 401 ${elapsed} ms after DELETE was sent (limit 1000)\n`)
     expect(status).toBe(401)
     expect(elapsed).toBeLessThan(1000)
   })
