@@ -169,5 +169,24 @@ describe('console: provider vault and virtual keys, end to end', () => {
     const res = await fetch(`${controlUrl}/api/v1/providers`, { headers: { authorization: `Bearer ${token}` } })
     expect(res.status).toBe(200)
     await screenshot(page, 'api-tokens')
+
+    // Revoking: the row goes at once (the POST is held back to prove it), and stays gone.
+    let release = () => {}
+    const held = new Promise<void>((r) => (release = r))
+    await page.route('**/api-tokens*', async (route) => {
+      if (route.request().method() === 'POST') await held
+      await route.continue()
+    })
+    await page.locator('summary', { hasText: 'Revoke' }).click()
+    await page.getByRole('button', { name: 'Revoke token' }).click()
+    await expect.poll(() => page.getByTestId('token-row').count()).toBe(0)
+    await page.getByText('No API tokens yet').waitFor()
+    release()
+    await page.getByTestId('toast').filter({ hasText: 'Token revoked' }).waitFor()
+    await page.unroute('**/api-tokens*')
+    await page.reload()
+    await page.getByText('No API tokens yet').waitFor()
+    const after = await fetch(`${controlUrl}/api/v1/providers`, { headers: { authorization: `Bearer ${token}` } })
+    expect(after.status).toBe(401)
   })
 })

@@ -57,7 +57,8 @@ function TeamSwitcher({ teams, current }: { teams: ShellTeam[]; current: ShellTe
         <span className="sr-only">: switch team</span>
         <ChevronDownIcon className="h-4 w-4 text-slate-400" />
       </summary>
-      <div className={MENU_PANEL}>
+      {/* Shifted left on phones so the menu stays on screen (the switcher sits mid-header). */}
+      <div className={cn(MENU_PANEL, '-left-24 sm:left-0')}>
         <p className="px-4 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-slate-400">Your teams</p>
         <ul>
           {teams.map((t) => (
@@ -125,7 +126,7 @@ function VerifyBanner({ email }: { email: string }) {
 
 function TeamNav({ items }: { items: NavItem[] }) {
   return (
-    <nav aria-label="Team" className="flex gap-1 overflow-x-auto md:flex-col md:overflow-visible">
+    <nav aria-label="Team" className="flex flex-wrap gap-1 md:flex-col md:flex-nowrap">
       {items.map((item) => (
         <NavLink
           key={item.to}
@@ -134,13 +135,13 @@ function TeamNav({ items }: { items: NavItem[] }) {
           prefetch="intent"
           className={({ isActive }) =>
             cn(
-              'flex shrink-0 items-center gap-3 rounded-md px-3 py-2 text-sm font-medium transition-colors',
+              'flex shrink-0 items-center gap-2 rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors md:gap-3 md:px-3 md:py-2',
               FOCUS_RING,
               isActive ? 'bg-white text-indigo-700 shadow-sm ring-1 ring-slate-200' : 'text-slate-600 hover:bg-white/70 hover:text-slate-900',
             )
           }
         >
-          <item.icon className="h-5 w-5 flex-none" />
+          <item.icon className="hidden h-5 w-5 flex-none md:block" />
           {item.label}
         </NavLink>
       ))}
@@ -169,7 +170,7 @@ export function AppShell(props: {
       <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/90 backdrop-blur">
         <div className="mx-auto flex h-14 max-w-7xl items-center gap-3 px-4 sm:px-6">
           <Link to="/" className={cn('rounded', FOCUS_RING)} aria-label="Switchyard home">
-            <Logo />
+            <Logo compact />
           </Link>
           <span className="text-slate-300" aria-hidden="true">/</span>
           <TeamSwitcher teams={props.teams} current={props.team ?? props.switcherTeam ?? null} />

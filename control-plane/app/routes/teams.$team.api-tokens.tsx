@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, useActionData, useFetcher, useFetchers, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { PageHeader } from '../components/app-shell.tsx'
 import { DateTime } from '../components/date-time.tsx'
@@ -62,58 +62,79 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!intent.success) return invalidForm('unknown', { form: 'Unknown action.' })
   if (intent.data.intent === 'create') return create(auth, context, intent.data)
   const id = intent.data.id
-  await serviceCall('revoke', (p) => p, () => revokeAdminToken(context.services, teamActor(auth), { id }))
+  const result = await serviceCall('revoke', (p) => p, () => revokeAdminToken(context.services, teamActor(auth), { id }))
+  if (!result.ok) return result.response
   return redirectWithToast(`/teams/${auth.team.slug}/api-tokens`, { kind: 'success', message: 'Token revoked: it stops working immediately.' }, context)
 }
 
 type Created = { intent: 'created'; created: { name: string; role: string; token: string } }
 type Token = ReturnType<typeof useLoaderData<typeof loader>>['tokens'][number]
 
-function RevokeButton({ token }: { token: Token }) {
+/**
+ * One token. Revoking posts through a fetcher (a plain POST without JavaScript): the row goes at
+ * once, and stays mounted (rendering nothing) until the server answers, so a failure brings it back.
+ */
+function TokenRow({ token: t }: { token: Token }) {
+  const fetcher = useFetcher()
+  if (fetcher.state !== 'idle' && fetcher.formData?.get('intent') === 'revoke') return null
   return (
-    <details className="relative inline-block text-left">
-      <summary className={cn('cursor-pointer list-none rounded px-2 py-1 text-sm font-medium text-red-700 hover:bg-red-50', FOCUS_RING)}>
-        Revoke<span className="sr-only"> {token.name}</span>…
-      </summary>
-      <Form method="post" className="absolute right-0 z-20 mt-1 w-64 rounded-lg border border-slate-200 bg-white p-3 text-sm shadow-lg">
-        <p className="whitespace-normal text-slate-700">Scripts using “{token.name}” get 401 from now on.</p>
-        <input type="hidden" name="id" value={token.id} />
-        <Button type="submit" name="intent" value="revoke" variant="danger" size="sm" className="mt-3 w-full">Revoke token</Button>
-      </Form>
-    </details>
+    <tr data-testid="token-row">
+      <Td className="font-medium text-slate-900">{t.name}</Td>
+      <Td><Badge tone={t.role === 'viewer' ? 'neutral' : 'indigo'}>{t.role}</Badge></Td>
+      <Td className="font-mono text-xs">••••{t.keyHint}</Td>
+      <Td><DateTime iso={t.createdAt} /></Td>
+      <Td><DateTime iso={t.lastUsedAt} fallback="Never" /></Td>
+      <Td className="text-right">
+        <details className="relative inline-block text-left">
+          <summary className={cn('cursor-pointer list-none rounded px-2 py-1 text-sm font-medium text-red-700 hover:bg-red-50', FOCUS_RING)}>
+            Revoke<span className="sr-only"> {t.name}</span>…
+          </summary>
+          <fetcher.Form method="post" className="absolute right-0 z-20 mt-1 w-64 rounded-lg border border-slate-200 bg-white p-3 text-sm shadow-lg">
+            <p className="whitespace-normal text-slate-700">Scripts using “{t.name}” get 401 from now on.</p>
+            <input type="hidden" name="id" value={t.id} />
+            <Button type="submit" name="intent" value="revoke" variant="danger" size="sm" className="mt-3 w-full">Revoke token</Button>
+          </fetcher.Form>
+        </details>
+      </Td>
+    </tr>
   )
 }
 
-function TokenTable({ tokens }: { tokens: Token[] }) {
+/** How many tokens are left once the revocations in flight are done (optimistic UI). */
+function useRemainingTokens(tokens: Token[]): number {
+  const revoking = new Set(
+    useFetchers()
+      .filter((f) => f.formData?.get('intent') === 'revoke')
+      .map((f) => String(f.formData?.get('id'))),
+  )
+  return tokens.filter((t) => !revoking.has(t.id)).length
+}
+
+/** Rendered while any token exists (hidden once all are being revoked), so the rows' fetchers live on. */
+function TokenTable({ tokens, hidden }: { tokens: Token[]; hidden: boolean }) {
   return (
-    <Card>
-      <Table caption="API tokens">
-        <thead className="bg-slate-50">
-          <tr><Th>Name</Th><Th>Role</Th><Th>Token</Th><Th>Created</Th><Th>Last used</Th><Th><span className="sr-only">Actions</span></Th></tr>
-        </thead>
-        <TBody>
-          {tokens.map((t) => (
-            <tr key={t.id}>
-              <Td className="font-medium text-slate-900">{t.name}</Td>
-              <Td><Badge tone={t.role === 'viewer' ? 'neutral' : 'indigo'}>{t.role}</Badge></Td>
-              <Td className="font-mono text-xs">••••{t.keyHint}</Td>
-              <Td><DateTime iso={t.createdAt} /></Td>
-              <Td><DateTime iso={t.lastUsedAt} fallback="Never" /></Td>
-              <Td className="text-right"><RevokeButton token={t} /></Td>
-            </tr>
-          ))}
-        </TBody>
-      </Table>
-    </Card>
+    <div hidden={hidden}>
+      <Card>
+        <Table caption="API tokens">
+          <thead className="bg-slate-50">
+            <tr><Th>Name</Th><Th>Role</Th><Th>Token</Th><Th>Created</Th><Th>Last used</Th><Th><span className="sr-only">Actions</span></Th></tr>
+          </thead>
+          <TBody>
+            {tokens.map((t) => <TokenRow key={t.id} token={t} />)}
+          </TBody>
+        </Table>
+      </Card>
+    </div>
   )
 }
 
 export default function ApiTokens() {
   const { roles, tokens } = useLoaderData<typeof loader>()
+  const remaining = useRemainingTokens(tokens)
   const result = useActionData<typeof action>() as Created | ActionErrors | undefined
   const created = result && 'created' in result ? result.created : null
   const errors = result && !('created' in result) ? result : undefined
-  const busy = useNavigation().state === 'submitting'
+  const busy = useNavigation().formData?.get('intent') === 'create'
   return (
     <>
       <PageHeader title="API tokens" description={<>Credentials for scripts and CI that call the admin API at <code>/api/v1</code>.</>} />
@@ -127,11 +148,10 @@ export default function ApiTokens() {
             </CardBody>
           </Card>
         ) : null}
-        {tokens.length === 0 ? (
+        {remaining === 0 ? (
           <EmptyState icon={<ShieldIcon className="h-6 w-6" />} title="No API tokens yet" description="Create one below to automate Switchyard from scripts or CI." />
-        ) : (
-          <TokenTable tokens={tokens} />
-        )}
+        ) : null}
+        {tokens.length > 0 ? <TokenTable tokens={tokens} hidden={remaining === 0} /> : null}
         <Card>
           <CardHeader id="create-token" title="Create a token" description="A token acts as you, with at most your role." />
           <Form method="post" key={created?.token ?? 'new'} aria-labelledby="create-token" autoComplete="off">

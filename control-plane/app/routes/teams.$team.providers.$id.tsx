@@ -72,7 +72,8 @@ async function save(c: Ctx, intent: 'update' | 'rotate-key') {
 
 async function remove(c: Ctx, confirm: string) {
   if (confirm.trim() !== c.row.name) return invalidForm('delete', { confirm: `Type ${c.row.name} to confirm.` })
-  await serviceCall('delete', providerFieldOf, () => deleteProvider(c.context.services, teamActor(c.auth), c.row.id))
+  const result = await serviceCall('delete', providerFieldOf, () => deleteProvider(c.context.services, teamActor(c.auth), c.row.id))
+  if (!result.ok) return result.response
   return redirectWithToast(base(c), { kind: 'success', message: `Connection "${c.row.name}" deleted.` }, c.context)
 }
 

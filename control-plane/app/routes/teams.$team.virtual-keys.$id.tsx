@@ -62,7 +62,8 @@ async function rotate(c: Ctx) {
 }
 
 async function revoke(c: Ctx) {
-  await serviceCall('revoke', virtualKeyFieldOf, () => revokeKey(c.context.services, teamActor(c.auth), c.row.id))
+  const result = await serviceCall('revoke', virtualKeyFieldOf, () => revokeKey(c.context.services, teamActor(c.auth), c.row.id))
+  if (!result.ok) return result.response
   return redirectWithToast(keysPath(c), { kind: 'success', message: `Key "${c.row.name}" revoked: it stops working within seconds.` }, c.context)
 }
 

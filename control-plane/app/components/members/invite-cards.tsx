@@ -1,4 +1,4 @@
-import { Form, useNavigation } from '@remix-run/react'
+import { Form, useFetcher, useFetchers, useNavigation } from '@remix-run/react'
 import { DateTime } from '../date-time.tsx'
 import { Alert } from '../ui/alert.tsx'
 import { Button } from '../ui/button.tsx'
@@ -73,47 +73,78 @@ export function InviteCard(props: { roles: string[]; errors: InviteErrors | unde
   )
 }
 
+/** Ids of invitations whose revocation is in flight (hidden at once: optimistic UI). */
+function useRevokingInvites(): Set<string> {
+  const ids = useFetchers()
+    .filter((f) => f.formData?.get('intent') === 'revoke-invite')
+    .map((f) => String(f.formData?.get('id')))
+  return new Set(ids)
+}
+
+/**
+ * One invitation. The revoke form posts through a fetcher: the row disappears at once and stays
+ * mounted (rendering nothing) so that, if the action fails, it comes back with the error. Without
+ * JavaScript it is a plain POST with the same fields.
+ */
+function InviteRow({ invite: i }: { invite: InviteRowView }) {
+  const fetcher = useFetcher<{ formError?: string }>()
+  if (fetcher.state !== 'idle' && fetcher.formData?.get('intent') === 'revoke-invite') return null
+  const error = fetcher.state === 'idle' ? fetcher.data?.formError : undefined
+  return (
+    <tr data-testid="invite-row">
+      <Td className="font-medium text-slate-900">{i.email}</Td>
+      <Td>
+        <RoleBadge role={i.role} />
+      </Td>
+      <Td>{i.invitedBy ?? '—'}</Td>
+      <Td>
+        <DateTime iso={i.expiresAt} />
+      </Td>
+      <Td className="text-right">
+        <fetcher.Form method="post">
+          <input type="hidden" name="intent" value="revoke-invite" />
+          <input type="hidden" name="id" value={i.id} />
+          <Button type="submit" variant="ghost" size="sm">
+            Revoke<span className="sr-only"> the invitation of {i.email}</span>
+          </Button>
+        </fetcher.Form>
+        {error ? (
+          <p role="alert" className="mt-1 whitespace-normal text-xs text-red-700">
+            {error}
+          </p>
+        ) : null}
+      </Td>
+    </tr>
+  )
+}
+
 export function PendingInvites({ invites }: { invites: InviteRowView[] }) {
+  const revoking = useRevokingInvites()
+  const visible = invites.filter((i) => !revoking.has(i.id)).length
   return (
     <Card className="overflow-hidden">
-      <CardHeader title="Pending invitations" description={invites.length === 0 ? 'Nobody is waiting to join. Invite someone above.' : undefined} />
+      <CardHeader title="Pending invitations" description={visible === 0 ? 'Nobody is waiting to join. Invite someone above.' : undefined} />
       {invites.length > 0 ? (
-        <Table caption="Pending invitations">
-          <thead className="bg-slate-50">
-            <tr>
-              <Th>Email</Th>
-              <Th>Role</Th>
-              <Th>Invited by</Th>
-              <Th>Expires</Th>
-              <Th className="text-right">
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </thead>
-          <TBody>
-            {invites.map((i) => (
-              <tr key={i.id} data-testid="invite-row">
-                <Td className="font-medium text-slate-900">{i.email}</Td>
-                <Td>
-                  <RoleBadge role={i.role} />
-                </Td>
-                <Td>{i.invitedBy ?? '—'}</Td>
-                <Td>
-                  <DateTime iso={i.expiresAt} />
-                </Td>
-                <Td className="text-right">
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="revoke-invite" />
-                    <input type="hidden" name="id" value={i.id} />
-                    <Button type="submit" variant="ghost" size="sm">
-                      Revoke<span className="sr-only"> the invitation of {i.email}</span>
-                    </Button>
-                  </Form>
-                </Td>
+        <div hidden={visible === 0}>
+          <Table caption="Pending invitations">
+            <thead className="bg-slate-50">
+              <tr>
+                <Th>Email</Th>
+                <Th>Role</Th>
+                <Th>Invited by</Th>
+                <Th>Expires</Th>
+                <Th className="text-right">
+                  <span className="sr-only">Actions</span>
+                </Th>
               </tr>
-            ))}
-          </TBody>
-        </Table>
+            </thead>
+            <TBody>
+              {invites.map((i) => (
+                <InviteRow key={i.id} invite={i} />
+              ))}
+            </TBody>
+          </Table>
+        </div>
       ) : null}
     </Card>
   )

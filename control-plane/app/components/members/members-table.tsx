@@ -1,4 +1,5 @@
-import { Form } from '@remix-run/react'
+import { Form, useFetcher } from '@remix-run/react'
+import { useEffect, useState } from 'react'
 import { DateTime } from '../date-time.tsx'
 import { Badge } from '../ui/badge.tsx'
 import { Button } from '../ui/button.tsx'
@@ -25,25 +26,44 @@ export function RoleBadge({ role }: { role: string }) {
   return <Badge tone={ROLE_TONE[role as keyof typeof ROLE_TONE] ?? 'neutral'}>{role.charAt(0).toUpperCase() + role.slice(1)}</Badge>
 }
 
+/**
+ * Changing a role posts through a fetcher: the select keeps the new role at once, the page does
+ * not navigate; if the action fails the select goes back to the saved role and the error shows.
+ * Without JavaScript it is a plain POST with the same fields.
+ */
 function RoleForm({ member, roles }: { member: MemberRowView; roles: string[] }) {
+  const fetcher = useFetcher<{ formError?: string; fieldErrors?: Record<string, string> }>()
+  const [role, setRole] = useState(member.role)
+  // The saved role wins whenever the server answers: a new loader value, or an error.
+  useEffect(() => setRole(member.role), [member.role, fetcher.data])
+  const saving = fetcher.state !== 'idle'
+  const error = !saving ? (fetcher.data?.fieldErrors?.role ?? fetcher.data?.formError) : undefined
   return (
-    <Form method="post" className="flex items-center gap-2">
-      <input type="hidden" name="intent" value="change-role" />
-      <input type="hidden" name="userId" value={member.userId} />
-      <label htmlFor={`role-${member.userId}`} className="sr-only">
-        Role of {member.email}
-      </label>
-      <Select id={`role-${member.userId}`} name="role" defaultValue={member.role} className="w-32 py-1.5">
-        {roles.map((r) => (
-          <option key={r} value={r}>
-            {r.charAt(0).toUpperCase() + r.slice(1)}
-          </option>
-        ))}
-      </Select>
-      <Button type="submit" variant="secondary" size="sm">
-        Save<span className="sr-only"> role of {member.email}</span>
-      </Button>
-    </Form>
+    <fetcher.Form method="post">
+      <div className="flex items-center gap-2">
+        <input type="hidden" name="intent" value="change-role" />
+        <input type="hidden" name="userId" value={member.userId} />
+        <label htmlFor={`role-${member.userId}`} className="sr-only">
+          Role of {member.email}
+        </label>
+        <Select id={`role-${member.userId}`} name="role" value={role} onChange={(e) => setRole(e.target.value)} className="w-32 py-1.5">
+          {roles.map((r) => (
+            <option key={r} value={r}>
+              {r.charAt(0).toUpperCase() + r.slice(1)}
+            </option>
+          ))}
+        </Select>
+        <Button type="submit" variant="secondary" size="sm" disabled={saving}>
+          {saving ? 'Saving…' : 'Save'}
+          <span className="sr-only"> role of {member.email}</span>
+        </Button>
+      </div>
+      {error ? (
+        <p role="alert" className="mt-1 whitespace-normal text-xs text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </fetcher.Form>
   )
 }
 

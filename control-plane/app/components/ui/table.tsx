@@ -3,7 +3,9 @@ import { cn } from './cn.ts'
 
 export function Table({ caption, children }: { caption?: string; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto">
+    // `relative`: absolutely positioned bits inside cells (sr-only labels) stay inside the scroller
+    // instead of widening the page on narrow screens.
+    <div className="relative overflow-x-auto">
       <table className="min-w-full divide-y divide-slate-200 text-left text-sm">
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         {children}
