@@ -18,14 +18,27 @@ export const ProviderName = z
 // Provider connections: one shape per type (a discriminated union on `type`). The key or
 // credential is write-only: no response ever contains it.
 const ApiKey = z.string().min(1).max(8192).describe('Write-only: sealed in the vault, never returned')
-const NoSettings = z.strictObject({})
+
+/** Every type's settings may tune its upstream timeouts; unset ones keep the defaults (shared/snapshot). */
+export const TimeoutSettings = z
+  .strictObject({
+    connectMs: z.number().int().min(100).max(120_000).optional().describe('TCP + TLS connect (default 10 s)'),
+    firstByteMs: z.number().int().min(100).max(900_000).optional().describe('Until the response headers (default 120 s)'),
+    idleMs: z.number().int().min(100).max(900_000).optional().describe('Between two chunks of a body or stream (default 60 s)'),
+    totalMs: z.number().int().min(1_000).max(3_600_000).optional().describe('The whole exchange (default 600 s)'),
+  })
+  .describe('Upstream timeouts of this connection, in milliseconds; each ends the attempt with a 504 (or an in-band error once streaming)')
+const timeouts = { timeouts: TimeoutSettings.optional() }
+const NoSettings = z.strictObject({ ...timeouts })
 
 export const OpenAISettings = z.strictObject({
+  ...timeouts,
   organization: z.string().min(1).max(200).optional().describe('Sent as OpenAI-Organization'),
   project: z.string().min(1).max(200).optional().describe('Sent as OpenAI-Project'),
 })
 
 export const AzureOpenAISettings = z.strictObject({
+  ...timeouts,
   apiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, 'an Azure OpenAI API version such as 2024-10-21'),
   deployments: z
     .record(z.string().min(1).max(300), z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'an Azure deployment name'))
@@ -34,6 +47,7 @@ export const AzureOpenAISettings = z.strictObject({
 })
 
 export const BedrockSettings = z.strictObject({
+  ...timeouts,
   region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d{1,2}$/, 'an AWS region such as us-east-1'),
 })
 

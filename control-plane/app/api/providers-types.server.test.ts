@@ -61,6 +61,22 @@ describe('admin API: every provider type', () => {
     expect(JSON.stringify(snapshot)).not.toMatch(/canary/)
   })
 
+  it('takes per-connection upstream timeouts in settings and publishes them; unset ones keep the defaults', async () => {
+    const team = await seedTeam(services.db)
+    const created = await call(team.token, 'POST', '/providers', {
+      name: 'slowpoke', type: 'anthropic', apiKey: 'sk-ant-canary-eeee', settings: { timeouts: { firstByteMs: 300_000, idleMs: 5_000 } },
+    })
+    expect(created.status, created.text).toBe(201)
+    const snapshot = ConfigSnapshot.parse(JSON.parse((await services.infra.snapshots.getLatest()) ?? 'null'))
+    const published = snapshot.providers.find((p) => p.teamId === team.teamId && p.name === 'slowpoke')
+    expect(published?.timeouts).toEqual({ connectMs: 10_000, firstByteMs: 300_000, idleMs: 5_000, totalMs: 600_000 })
+
+    for (const bad of [{ idleMs: -1 }, { totalMs: 'soon' }, { connectMs: 10, extra: true }]) {
+      const res = await call(team.token, 'POST', '/providers', { name: 'bad-timeouts', type: 'openai', apiKey: 'sk-canary-ffff', settings: { timeouts: bad } })
+      expect(res.status, JSON.stringify(bad)).toBe(422)
+    }
+  })
+
   it('validates each type\'s required fields and settings', async () => {
     const team = await seedTeam(services.db)
     const bad: [Record<string, unknown>, string][] = [

@@ -21,6 +21,12 @@ function asRecord(value: Prisma.JsonValue): Record<string, unknown> {
  * Null = the provider's public default. Bedrock's default depends on the region, so it is
  * written out here (https://bedrock-runtime.<region>.amazonaws.com, CONTRACT.md).
  */
+/** `settings.timeouts` (validated on write) become the connection's timeouts; unset ones default. */
+function timeoutsOf(settings: Prisma.JsonValue): { timeouts?: ConfigSnapshotInput['providers'][number]['timeouts'] } {
+  const timeouts = asRecord(settings).timeouts
+  return timeouts && typeof timeouts === 'object' ? { timeouts: timeouts as ConfigSnapshotInput['providers'][number]['timeouts'] } : {}
+}
+
 function snapshotBaseUrl(p: { type: string; baseUrl: string | null; settings: Prisma.JsonValue }): string | null {
   if (p.baseUrl !== null || p.type !== 'bedrock') return p.baseUrl
   const region = asRecord(p.settings).region
@@ -55,6 +61,7 @@ export async function compileSnapshot(db: DbClient, header: { version: number; p
       type: p.type as ConfigSnapshotInput['providers'][number]['type'],
       baseUrl: snapshotBaseUrl(p),
       settings: asRecord(p.settings),
+      ...timeoutsOf(p.settings),
       credential: p.credential as ConfigSnapshotInput['providers'][number]['credential'],
     })),
   }
