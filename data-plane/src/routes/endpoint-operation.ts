@@ -31,7 +31,7 @@ export interface LocalAnswer {
 
 export type OperationPlan =
   | { kind: 'upstream'; capability: EndpointCapability; decorate?: (pipe: StreamPipe) => StreamPipe }
-  | { kind: 'local'; answer: (ctx: RequestContext) => LocalAnswer }
+  | { kind: 'local'; answer: (ctx: RequestContext) => LocalAnswer | Promise<LocalAnswer> }
   | { kind: 'translate'; client: ClientDialect }
 
 export interface EndpointOperation {

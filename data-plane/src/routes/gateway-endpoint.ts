@@ -88,7 +88,7 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
     if (spec.operation) plan = await runOperationPipeline(ctx, spec.operation)
     else await runPipeline(ctx)
     if (plan?.kind === 'local') {
-      const answer = plan.answer(ctx)
+      const answer = await plan.answer(ctx)
       return reply.code(answer.status).headers(answer.headers).send(answer.body)
     }
     const exchange = ctx.upstream

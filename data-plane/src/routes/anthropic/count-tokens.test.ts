@@ -44,7 +44,7 @@ describe('POST /v1/messages/count_tokens', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('x-switchyard-token-count')).toBe('estimate')
     const body = (await res.json()) as { input_tokens: number; estimate: boolean }
-    expect(body).toEqual({ input_tokens: estimateInputTokens({ messages }), estimate: true })
+    expect(body).toEqual({ input_tokens: await estimateInputTokens({ messages }), estimate: true })
     expect(body.input_tokens).toBeGreaterThan(MESSAGE_OVERHEAD_TOKENS)
     expect(gateway.fake.requests).toHaveLength(0)
     const [event] = await waitForLogEvents(gateway, 1)
@@ -70,11 +70,11 @@ describe('POST /v1/messages/count_tokens', () => {
 })
 
 describe('estimateInputTokens', () => {
-  it('counts system, text, tool inputs, tool results and tool definitions; images at a flat rate', () => {
-    const base = estimateInputTokens({ messages })
+  it('counts system, text, tool inputs, tool results and tool definitions; images at a flat rate', async () => {
+    const base = await estimateInputTokens({ messages })
     const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'A'.repeat(10_000) } }
-    expect(estimateInputTokens({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Count these words please' }, image] }] })).toBe(base + IMAGE_TOKENS)
-    expect(estimateInputTokens({ messages, system: 'A much longer system prompt here' })).toBeGreaterThan(base)
-    expect(estimateInputTokens({ messages, tools: [{ name: 'lookup', input_schema: { type: 'object' } }] })).toBeGreaterThan(base)
+    expect(await estimateInputTokens({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Count these words please' }, image] }] })).toBe(base + IMAGE_TOKENS)
+    expect(await estimateInputTokens({ messages, system: 'A much longer system prompt here' })).toBeGreaterThan(base)
+    expect(await estimateInputTokens({ messages, tools: [{ name: 'lookup', input_schema: { type: 'object' } }] })).toBeGreaterThan(base)
   })
 })

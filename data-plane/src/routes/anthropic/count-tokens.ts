@@ -13,7 +13,7 @@ import { estimateInputTokens } from './token-estimate.ts'
 
 export const TOKEN_COUNT_HEADER = 'x-switchyard-token-count'
 
-function estimate(ctx: { body: Record<string, unknown> | null }): LocalAnswer {
+async function estimate(ctx: { body: Record<string, unknown> | null }): Promise<LocalAnswer> {
   const body = ctx.body
   if (!body) throw new GatewayError('SY_ERR_INTERNAL', 'pipeline order violated: count_tokens without a body')
   if (!Array.isArray(body.messages)) {
@@ -21,7 +21,7 @@ function estimate(ctx: { body: Record<string, unknown> | null }): LocalAnswer {
   }
   return {
     status: 200,
-    body: { input_tokens: estimateInputTokens(body), estimate: true },
+    body: { input_tokens: await estimateInputTokens(body), estimate: true },
     headers: { 'content-type': 'application/json', [TOKEN_COUNT_HEADER]: 'estimate' },
   }
 }

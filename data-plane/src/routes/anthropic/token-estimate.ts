@@ -1,4 +1,3 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base'
 
 // A token-count ESTIMATE for an Anthropic Messages body, for connections whose provider offers
 // no counting endpoint. Bundled tokenizer: OpenAI's o200k_base BPE (gpt-tokenizer, ranks shipped
@@ -40,12 +39,21 @@ function walk(value: unknown, tally: Tally): void {
   }
 }
 
-export function estimateInputTokens(body: Record<string, unknown>): number {
+// The BPE ranks cost ~40-70 MB of memory once loaded: loaded on the first estimate, not at
+// start-up, so a data plane that never estimates never pays for them.
+let tokenizer: Promise<(text: string) => number> | null = null
+
+function countTokens(text: string): Promise<number> {
+  tokenizer ??= import('gpt-tokenizer/encoding/o200k_base').then((m) => m.countTokens)
+  return tokenizer.then((count) => count(text))
+}
+
+export async function estimateInputTokens(body: Record<string, unknown>): Promise<number> {
   const tally: Tally = { texts: [], media: 0 }
   walk(body.system, tally)
   walk(body.messages, tally)
   const tools = Array.isArray(body.tools) ? body.tools : []
   const messages = Array.isArray(body.messages) ? body.messages.length : 0
   const text = [...tally.texts, ...tools.map((tool) => JSON.stringify(tool))].join('\n')
-  return countTokens(text) + MESSAGE_OVERHEAD_TOKENS * messages + IMAGE_TOKENS * tally.media
+  return (await countTokens(text)) + MESSAGE_OVERHEAD_TOKENS * messages + IMAGE_TOKENS * tally.media
 }
