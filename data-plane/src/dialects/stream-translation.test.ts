@@ -7,6 +7,7 @@ import { SseDecoder } from '../upstream/sse.ts'
 import { createAnthropicStreamEncoder } from './anthropic/stream.ts'
 import { createOpenAIStreamEncoder } from './openai/stream.ts'
 import type { StreamEncoder } from './types.ts'
+import { mulberry32, randomCuts } from '../testing/rechunk.ts'
 
 // Recorded upstream streams, translated into the other family's grammar: the exact rendered
 // events, and the same events however the upstream bytes are chunked (property, seeded).
@@ -31,22 +32,7 @@ function translate(bytes: Buffer, cuts: number[], translator: ProviderTranslator
   return frames
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
-function randomCuts(length: number, random: () => number): number[] {
-  const cuts = new Set<number>()
-  const count = Math.floor(random() * Math.min(length, 60))
-  for (let i = 0; i < count; i++) cuts.add(1 + Math.floor(random() * (length - 1)))
-  return [...cuts].sort((a, b) => a - b)
-}
 
 const parseFrames = (frames: string[]) =>
   frames.map((f) => {

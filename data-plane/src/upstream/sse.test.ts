@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type SseEvent, SseDecoder } from './sse.ts'
+import { mulberry32, randomCuts } from '../testing/rechunk.ts'
 
 function decodeChunked(input: Buffer, cuts: number[]): SseEvent[] {
   const decoder = new SseDecoder()
@@ -13,23 +14,7 @@ function decodeChunked(input: Buffer, cuts: number[]): SseEvent[] {
   return events
 }
 
-function randomCuts(length: number, random: () => number): number[] {
-  const cuts = new Set<number>()
-  const count = Math.floor(random() * Math.min(length, 40))
-  for (let i = 0; i < count; i++) cuts.add(1 + Math.floor(random() * (length - 1)))
-  return [...cuts].sort((a, b) => a - b)
-}
 
-// A small deterministic PRNG so a failure is reproducible from its seed.
-function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const summary = (events: SseEvent[]) => events.map((e) => ({ raw: e.raw.toString('utf8'), data: e.data, event: e.event }))
 
@@ -61,7 +46,7 @@ describe('SseDecoder', () => {
     const input = Buffer.from(STREAM.repeat(3))
     const expected = summary(decodeChunked(input, []))
     for (let seed = 1; seed <= 500; seed++) {
-      const cuts = randomCuts(input.length, mulberry32(seed))
+      const cuts = randomCuts(input.length, mulberry32(seed), 40)
       expect(summary(decodeChunked(input, cuts)), `seed ${seed}`).toEqual(expected)
     }
   })

@@ -6,6 +6,7 @@ import type { ProviderTranslator } from '../../providers/types.ts'
 import { SseDecoder } from '../../upstream/sse.ts'
 import { parseResponsesRequest } from './request.ts'
 import { ResponsesStreamEncoder } from './stream.ts'
+import { mulberry32, randomCuts } from '../../testing/rechunk.ts'
 
 // A recorded Anthropic stream (thinking with signature, text, a tool call) rendered in the
 // Responses streaming grammar: the exact events, numbered 0…n, and the same events however the
@@ -30,22 +31,7 @@ function render(cuts: number[], encoder = new ResponsesStreamEncoder(undefined))
   return frames.map((f) => f.replace(/"created_at":\d+/g, '"created_at":0'))
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
-function randomCuts(length: number, random: () => number): number[] {
-  const cuts = new Set<number>()
-  const count = Math.floor(random() * Math.min(length, 60))
-  for (let i = 0; i < count; i++) cuts.add(1 + Math.floor(random() * (length - 1)))
-  return [...cuts].sort((a, b) => a - b)
-}
 
 interface Frame {
   event: string
