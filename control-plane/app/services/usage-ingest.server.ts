@@ -117,7 +117,8 @@ export async function ingestOnce(options: IngesterOptions & { consumer: string }
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`))
   const entries = await options.infra.logs.read({
     consumer: options.consumer,
-    count: options.count ?? 200,
+    // Stream entries, not events: each is a data plane's batch of up to a few hundred events.
+    count: options.count ?? 16,
     blockMs: options.blockMs ?? 1000,
     claimIdleMs: options.claimIdleMs ?? 30_000,
   })

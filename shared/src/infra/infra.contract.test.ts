@@ -52,13 +52,28 @@ describe.each(Object.keys(factories))('%s infra', (kind) => {
 
   it('delivers appended log entries once, in order, until acked', async () => {
     const infra = make(kind)
-    await infra.logs.append(['a', 'b', 'c'])
+    await infra.logs.append(['a', 'b'])
+    await infra.logs.append(['c'])
+    await infra.logs.append(['d', 'e'])
+    // `count` counts appends (stream entries): a batch is never split between reads.
     const first = await infra.logs.read({ consumer: 'c1', count: 2, blockMs: 10, claimIdleMs: 60_000 })
-    expect(first.map((e) => e.payload)).toEqual(['a', 'b'])
+    expect(first.map((e) => e.payload)).toEqual(['a', 'b', 'c'])
+    expect(first[0]?.id).toBe(first[1]?.id)
+    expect(first[2]?.id).not.toBe(first[0]?.id)
     const second = await infra.logs.read({ consumer: 'c1', count: 10, blockMs: 10, claimIdleMs: 60_000 })
-    expect(second.map((e) => e.payload)).toEqual(['c'])
+    expect(second.map((e) => e.payload)).toEqual(['d', 'e'])
     await infra.logs.ack([...first, ...second].map((e) => e.id))
     expect(await infra.logs.read({ consumer: 'c1', count: 10, blockMs: 10, claimIdleMs: 0 })).toEqual([])
+  })
+
+  it('acks a whole batch by its id', async () => {
+    const infra = make(kind)
+    await infra.logs.append(['x', 'y', 'z'])
+    const taken = await infra.logs.read({ consumer: 'c1', count: 10, blockMs: 10, claimIdleMs: 60_000 })
+    expect(taken.map((e) => e.payload)).toEqual(['x', 'y', 'z'])
+    await infra.logs.ack([taken[0]?.id ?? ''])
+    await new Promise((r) => setTimeout(r, 30))
+    expect(await infra.logs.read({ consumer: 'c2', count: 10, blockMs: 10, claimIdleMs: 20 })).toEqual([])
   })
 
   it('hands entries a dead consumer never acked to another consumer', async () => {

@@ -30,25 +30,36 @@ class MemorySnapshotBus implements SnapshotBus {
 }
 
 interface Pending {
-  entry: LogStreamEntry
+  entry: MemoryEntry
   consumer: string
   deliveredAt: number
 }
 
+/** One append: a batch of events under one id, as the Redis stream stores it. */
+interface MemoryEntry {
+  id: string
+  payloads: readonly string[]
+}
+
+function eventsOf(entries: MemoryEntry[]): LogStreamEntry[] {
+  return entries.flatMap((entry) => entry.payloads.map((payload) => ({ id: entry.id, payload })))
+}
+
 class MemoryLogStream implements LogStream {
   private seq = 0
-  private readonly fresh: LogStreamEntry[] = []
+  private readonly fresh: MemoryEntry[] = []
   private readonly pending = new Map<string, Pending>()
   private readonly arrivals = new EventEmitter()
 
   async append(payloads: readonly string[]): Promise<void> {
-    for (const payload of payloads) this.fresh.push({ id: `${Date.now()}-${this.seq++}`, payload })
-    if (payloads.length > 0) this.arrivals.emit('append')
+    if (payloads.length === 0) return
+    this.fresh.push({ id: `${Date.now()}-${this.seq++}`, payloads: [...payloads] })
+    this.arrivals.emit('append')
   }
 
   async read(options: { consumer: string; count: number; blockMs: number; claimIdleMs: number }) {
     const now = Date.now()
-    const claimed: LogStreamEntry[] = []
+    const claimed: MemoryEntry[] = []
     for (const p of this.pending.values()) {
       if (claimed.length >= options.count) break
       if (p.consumer !== options.consumer && now - p.deliveredAt >= options.claimIdleMs) {
@@ -57,11 +68,11 @@ class MemoryLogStream implements LogStream {
         claimed.push(p.entry)
       }
     }
-    if (claimed.length > 0) return claimed
+    if (claimed.length > 0) return eventsOf(claimed)
     if (this.fresh.length === 0 && options.blockMs > 0) await this.waitForAppend(options.blockMs)
     const batch = this.fresh.splice(0, options.count)
     for (const entry of batch) this.pending.set(entry.id, { entry, consumer: options.consumer, deliveredAt: now })
-    return batch
+    return eventsOf(batch)
   }
 
   async ack(ids: readonly string[]): Promise<void> {

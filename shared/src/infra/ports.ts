@@ -13,16 +13,20 @@ export interface SnapshotBus {
 export type Unsubscribe = () => Promise<void>
 
 export interface LogStreamEntry {
+  /** The stream entry's id: the events of one append (one batch) share it. */
   id: string
   /** The event as JSON: parsed (and validated) by the consumer. */
   payload: string
 }
 
 export interface LogStream {
+  /** Appends the events as one stream entry (a batch): one round trip, all or nothing. */
   append(payloads: readonly string[]): Promise<void>
   /**
-   * Next entries for this consumer: first entries left pending by a dead consumer for longer
-   * than `claimIdleMs`, then new ones (waiting up to `blockMs`). Entries stay pending until acked.
+   * Next events for this consumer: first those of entries left pending by a dead consumer for
+   * longer than `claimIdleMs`, then new ones (waiting up to `blockMs`). `count` counts stream
+   * entries (batches), so a read can return more events than that. Entries stay pending until
+   * acked; acking an id acks its whole batch.
    */
   read(options: { consumer: string; count: number; blockMs: number; claimIdleMs: number }): Promise<LogStreamEntry[]>
   ack(ids: readonly string[]): Promise<void>
