@@ -55,6 +55,12 @@ function describeRequestBody(sent: Record<string, unknown>, captured: string): s
   }
   const sentText = JSON.stringify(sent)
   if (sentText === captured) return 'bytes as sent'
+  // Spliced: the client's bytes with only the model's value replaced (and stream_options put in front when the gateway asked for usage).
+  const withModel = sentText.replace(`"model":${JSON.stringify(sent.model)}`, `"model":${JSON.stringify(upstream.model)}`)
+  if (withModel === captured) return 'bytes as sent, model replaced in place'
+  if (sent.stream_options === undefined && upstream.stream_options !== undefined && `{"stream_options":${JSON.stringify(upstream.stream_options)},${withModel.slice(1)}` === captured) {
+    return 'bytes as sent, model replaced in place, stream_options added'
+  }
   const canonical = (v: unknown): unknown =>
     Array.isArray(v)
       ? v.map(canonical)

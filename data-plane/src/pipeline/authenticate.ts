@@ -32,7 +32,7 @@ function findKey(runtime: RuntimeConfig, presented: string): RuntimeKey | undefi
   return key
 }
 
-export async function authenticate(ctx: RequestContext): Promise<void> {
+export function authenticate(ctx: RequestContext): void {
   const match = ctx.authorization ? BEARER.exec(ctx.authorization) : null
   const presented = ctx.apiKey || match?.[1]
   if (!presented) {

@@ -4,7 +4,7 @@ import type { RequestContext } from './context.ts'
 // 3. The key's allowedModels (exact `<conn>/<model>` or `<conn>/*`), before anything is
 // resolved or sent upstream.
 
-export async function authorizeModel(ctx: RequestContext): Promise<void> {
+export function authorizeModel(ctx: RequestContext): void {
   const allowed = ctx.key?.allowedModels
   const model = ctx.requestedModel
   if (!allowed || model === null) return

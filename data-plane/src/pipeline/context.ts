@@ -2,6 +2,7 @@ import type { Usage } from '@switchyard/shared/events'
 import type { ProviderAdapter, Dialect } from '../providers/types.ts'
 import type { RuntimeConfig, RuntimeKey, RuntimeProvider } from '../runtime/compile.ts'
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client.ts'
+import { Cancellation } from '../upstream/cancellation.ts'
 import type { ErrorCode } from '../errors.ts'
 import type { CanonicalChatRequest } from '../dialects/canonical.ts'
 import type { ClientDialect } from '../dialects/types.ts'
@@ -43,70 +44,68 @@ export interface Outcome {
   stream: { result: 'success' | 'incomplete' | 'client_cancelled' } | null
 }
 
-export interface RequestContext {
+export interface RequestInit {
   requestId: string
   endpoint: string
   dialect: Dialect
-  createdAt: Date
-  startedAt: number
-  /** Read once per request: the whole request sees one snapshot version. */
   runtime: RuntimeConfig | null
   authorization: string | undefined
-  /** The dialect's own key header (Anthropic's `x-api-key`), when the route has one. */
   apiKey: string | undefined
   accept: string | undefined
-  /** The client headers the route forwards to the adapter (lower-case names). */
   clientHeaders: Readonly<Record<string, string>>
   rawBody: Buffer | undefined
-  /** Aborted when the client goes away. */
-  signal: AbortSignal
   upstreamClient: UpstreamClient
-
-  // 1. authenticate
-  key: RuntimeKey | null
-  // 2. parse-body
-  body: Record<string, unknown> | null
-  requestedModel: string | null
-  stream: boolean
-  clientWantsUsage: boolean
-  // 4. resolve-target
-  target: Target | null
-  // 5. translate (only when the target speaks the other API family)
-  translation: Translation | null
-  /** What translation dropped, named in `x-switchyard-degraded` (never silently). */
-  degraded: string[]
-  // 6. execute
-  upstream: UpstreamExchange | null
-
-  outcome: Outcome
 }
 
-export function createContext(init: {
-  requestId: string
-  endpoint: string
-  dialect: Dialect
-  runtime: RuntimeConfig | null
-  authorization: string | undefined
-  apiKey: string | undefined
-  accept: string | undefined
-  clientHeaders: Readonly<Record<string, string>>
-  rawBody: Buffer | undefined
-  signal: AbortSignal
-  upstreamClient: UpstreamClient
-}): RequestContext {
-  return {
-    ...init,
-    createdAt: new Date(),
-    startedAt: performance.now(),
-    key: null,
-    body: null,
-    requestedModel: null,
-    stream: false,
-    clientWantsUsage: false,
-    target: null,
-    translation: null,
-    degraded: [],
-    upstream: null,
-    outcome: { usage: null, model: null, ttftMs: null, errorCode: null, stream: null },
+/** A class (not an object literal per request): one shape for every request, fields filled in place. */
+export class RequestContext {
+  readonly requestId: string
+  readonly endpoint: string
+  readonly dialect: Dialect
+  /** Date.now() and performance.now() at the start: the log's timestamp, and every duration's origin. */
+  readonly createdAtMs = Date.now()
+  readonly startedAt = performance.now()
+  /** Read once per request: the whole request sees one snapshot version. */
+  readonly runtime: RuntimeConfig | null
+  readonly authorization: string | undefined
+  /** The dialect's own key header (Anthropic's `x-api-key`), when the route has one. */
+  readonly apiKey: string | undefined
+  readonly accept: string | undefined
+  /** The client headers the route forwards to the adapter (lower-case names). */
+  readonly clientHeaders: Readonly<Record<string, string>>
+  readonly rawBody: Buffer | undefined
+  /** Cancelled when the client goes away: upstream exchanges registered with it are aborted. */
+  readonly cancellation = new Cancellation()
+  readonly upstreamClient: UpstreamClient
+
+  // 1. authenticate
+  key: RuntimeKey | null = null
+  // 2. parse-body
+  body: Record<string, unknown> | null = null
+  requestedModel: string | null = null
+  stream = false
+  clientWantsUsage = false
+  // 4. resolve-target
+  target: Target | null = null
+  // 5. translate (only when the target speaks the other API family)
+  translation: Translation | null = null
+  /** What translation dropped, named in `x-switchyard-degraded` (never silently). */
+  degraded: string[] = []
+  // 6. execute
+  upstream: UpstreamExchange | null = null
+
+  outcome: Outcome = { usage: null, model: null, ttftMs: null, errorCode: null, stream: null }
+
+  constructor(init: RequestInit) {
+    this.requestId = init.requestId
+    this.endpoint = init.endpoint
+    this.dialect = init.dialect
+    this.runtime = init.runtime
+    this.authorization = init.authorization
+    this.apiKey = init.apiKey
+    this.accept = init.accept
+    this.clientHeaders = init.clientHeaders
+    this.rawBody = init.rawBody
+    this.upstreamClient = init.upstreamClient
   }
 }

@@ -16,6 +16,7 @@ function buildRequest(ctx: RequestContext, target: Target, body: Record<string, 
   const built = target.adapter.buildChatRequest({
     provider: target.provider,
     body,
+    rawBody: ctx.rawBody,
     upstreamModel: target.upstreamModel,
     stream: ctx.stream,
     clientWantsUsage: ctx.clientWantsUsage,
@@ -32,7 +33,7 @@ export async function execute(ctx: RequestContext): Promise<void> {
   if (!target || !body) throw new GatewayError('SY_ERR_INTERNAL', 'pipeline order violated: execute before resolve-target')
   const request = buildRequest(ctx, target, body)
   const sentAt = performance.now()
-  const response = await ctx.upstreamClient.send(request, { timeouts: target.provider.timeouts, signal: ctx.signal })
+  const response = await ctx.upstreamClient.send(request, { timeouts: target.provider.timeouts, cancellation: ctx.cancellation })
   const upstreamRequestId = response.headers[target.adapter.requestIdHeader]
   ctx.upstream = {
     response,

@@ -22,8 +22,22 @@ import { translate } from './translate.ts'
 // Then the route relays the answer (relay/json.ts or relay/stream.ts; relay/passthrough.ts for
 // the same family, relay/translated.ts across families), and after the response has finished:
 //   7. meter            one RequestLogEvent to the LogEmitter (never blocks the response)
-export const STAGES = [authenticate, parseBody, authorizeModel, resolveTarget, translate, execute] as const
+//
+// A stage is synchronous unless it has I/O to wait for (execute; later the limiter, budget and
+// cache in Redis): only a stage that returns a promise is awaited, so the pure stages cost no
+// microtask hop.
+export type Stage = (ctx: RequestContext) => void | Promise<void>
 
-export async function runPipeline(ctx: RequestContext): Promise<void> {
-  for (const stage of STAGES) await stage(ctx)
+export const STAGES: readonly Stage[] = [authenticate, parseBody, authorizeModel, resolveTarget, translate, execute]
+
+/** Runs `stages` in order; resolves when the last has finished (or rejects with the first error). */
+export async function runStages(ctx: RequestContext, stages: readonly Stage[]): Promise<void> {
+  for (const stage of stages) {
+    const pending = stage(ctx)
+    if (pending) await pending
+  }
+}
+
+export function runPipeline(ctx: RequestContext): Promise<void> {
+  return runStages(ctx, STAGES)
 }

@@ -20,7 +20,7 @@ export function buildLogEvent(ctx: RequestContext, finished: { status: number; c
   return {
     eventVersion: 1,
     requestId: ctx.requestId,
-    createdAt: ctx.createdAt.toISOString(),
+    createdAt: new Date(ctx.createdAtMs).toISOString(),
     teamId: key.teamId,
     virtualKeyId: key.id,
     snapshotVersion: ctx.runtime?.version ?? null,

@@ -6,7 +6,7 @@ import { checkRequestShape } from './request-shape.ts'
 // fields the gateway needs, and the types of those every provider relies on (request-shape.ts),
 // are checked — the rest is the provider's business.
 
-export async function parseBody(ctx: RequestContext): Promise<void> {
+export function parseBody(ctx: RequestContext): void {
   if (!ctx.rawBody || ctx.rawBody.length === 0) {
     throw new GatewayError('SY_ERR_REQUEST_INVALID_JSON', 'The request body must be a JSON object.')
   }

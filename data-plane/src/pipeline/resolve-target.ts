@@ -21,7 +21,7 @@ const ENDPOINTS: Record<ProviderWire, string> = {
   'bedrock-converse': 'POST /v1/chat/completions or POST /v1/messages',
 }
 
-export async function resolveTarget(ctx: RequestContext): Promise<void> {
+export function resolveTarget(ctx: RequestContext): void {
   const model = ctx.requestedModel ?? ''
   const slash = model.indexOf('/')
   const name = slash === -1 ? model : model.slice(0, slash)

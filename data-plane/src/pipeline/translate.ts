@@ -8,7 +8,7 @@ import type { RequestContext } from './context.ts'
 // upstream); what can only be dropped is named in ctx.degraded. Same-family requests skip this
 // stage and pass through byte for byte.
 
-export async function translate(ctx: RequestContext): Promise<void> {
+export function translate(ctx: RequestContext): void {
   const { target, body } = ctx
   if (!target || !body) throw new GatewayError('SY_ERR_INTERNAL', 'pipeline order violated: translate before resolve-target')
   if (target.adapter.wire === ctx.dialect) return

@@ -2,13 +2,17 @@ import { HEADERS, PASSTHROUGH_RESPONSE_HEADER } from '@switchyard/shared/headers
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import type { RequestContext } from '../pipeline/context.ts'
+import type { UpstreamHeaders } from '../upstream/client.ts'
 
 // The gateway's headers on EVERY response (success or error): x-request-id always; provider,
 // model, upstream request id, upstream rate-limit headers and Server-Timing once known;
-// `x-switchyard-degraded` names what a translation dropped (comma-separated).
+// `x-switchyard-degraded` names what a translation dropped (comma-separated). Replies sent
+// through Fastify get them in onSend; a stream the relay writes itself (relay/stream.ts) calls
+// applyGatewayHeaders before its head goes out.
 
-export function passUpstreamHeaders(reply: FastifyReply, headers: Record<string, string | string[] | undefined>): void {
-  for (const [name, value] of Object.entries(headers)) {
+export function passUpstreamHeaders(reply: FastifyReply, headers: UpstreamHeaders): void {
+  for (const name in headers) {
+    const value = headers[name]
     if (value !== undefined && PASSTHROUGH_RESPONSE_HEADER.test(name)) reply.header(name, value)
   }
 }
@@ -21,20 +25,26 @@ function serverTiming(ctx: RequestContext): string {
   return `gateway;dur=${(now - ctx.startedAt - upstreamMs).toFixed(1)}, upstream;dur=${upstreamMs.toFixed(1)}`
 }
 
+export function applyGatewayHeaders(reply: FastifyReply, ctx: RequestContext): void {
+  if (ctx.target) {
+    reply.header(HEADERS.provider, ctx.target.provider.name)
+    reply.header(HEADERS.model, ctx.target.upstreamModel)
+  }
+  if (ctx.upstream?.upstreamRequestId) reply.header(HEADERS.upstreamRequestId, ctx.upstream.upstreamRequestId)
+  if (ctx.degraded.length > 0) reply.header(HEADERS.degraded, ctx.degraded.join(', '))
+  reply.header(HEADERS.serverTiming, serverTiming(ctx))
+}
+
 async function responseHeaders(app: FastifyInstance) {
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks: an async hook costs a promise per request on every route.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(HEADERS.requestId, request.id)
+    done()
   })
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const ctx = request.gateway
-    if (!ctx) return
-    if (ctx.target) {
-      reply.header(HEADERS.provider, ctx.target.provider.name)
-      reply.header(HEADERS.model, ctx.target.upstreamModel)
-    }
-    if (ctx.upstream?.upstreamRequestId) reply.header(HEADERS.upstreamRequestId, ctx.upstream.upstreamRequestId)
-    if (ctx.degraded.length > 0) reply.header(HEADERS.degraded, ctx.degraded.join(', '))
-    reply.header(HEADERS.serverTiming, serverTiming(ctx))
+    if (ctx) applyGatewayHeaders(reply, ctx)
+    done(null, payload)
   })
 }
 

@@ -25,6 +25,8 @@ export interface ChatRequestInput {
   provider: RuntimeProvider
   /** The client's parsed body; the adapter copies it, never mutates it. */
   body: Record<string, unknown>
+  /** The client's body as sent (passthrough splices `model` into it: passthrough-body.ts). */
+  rawBody?: Buffer | undefined
   upstreamModel: string
   stream: boolean
   /** The client asked for usage in its stream; otherwise the adapter asks upstream for it. */
@@ -50,8 +52,12 @@ export interface StreamEventFacts {
 }
 
 export interface StreamReader extends ResponseFacts {
-  /** Reads one SSE event (its data, and its `event:` name if any); updates usage/model as it goes. */
-  read(data: string, event: string | null): StreamEventFacts
+  /**
+   * Reads one SSE event with data; updates usage/model as it goes. Passthrough relays call this
+   * for every event of a stream, so a reader decodes `data` only for the events that can matter
+   * (telling them apart on `raw` where it can).
+   */
+  read(event: SseEvent): StreamEventFacts
 }
 
 /** An upstream request, plus what the adapter had to drop or rename for this upstream (named in `x-switchyard-degraded`). */

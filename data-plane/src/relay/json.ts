@@ -1,7 +1,6 @@
 import type { FastifyReply } from 'fastify'
 import type { RequestContext, UpstreamExchange } from '../pipeline/context.ts'
 import { passUpstreamHeaders } from '../plugins/response-headers.ts'
-import { upstreamError } from '../upstream/client.ts'
 import type { Relaying } from './relaying.ts'
 
 // A whole (non-streamed) upstream answer, success or error: the body is read, the Relaying
@@ -10,12 +9,7 @@ import type { Relaying } from './relaying.ts'
 
 export async function relayJson(ctx: RequestContext, reply: FastifyReply, exchange: UpstreamExchange, relaying: Relaying) {
   const { response } = exchange
-  let bytes: Buffer
-  try {
-    bytes = Buffer.from(await response.body.arrayBuffer())
-  } catch (err) {
-    throw upstreamError(err)
-  }
+  const bytes = await response.body.readAll()
   exchange.doneAt = performance.now()
   const contentType = response.headers['content-type']
   const answer = relaying.whole(response.statusCode, bytes, typeof contentType === 'string' ? contentType : undefined)

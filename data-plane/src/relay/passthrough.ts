@@ -29,12 +29,13 @@ export function passthroughRelaying(ctx: RequestContext, adapter: ProviderAdapte
         get model() {
           return reader.model
         },
-        read(event) {
-          const facts = reader.read(event.data, event.event)
-          return { facts, frames: facts.usageOnly && !ctx.clientWantsUsage ? [] : [event.raw] }
+        read(event, out) {
+          const facts = reader.read(event)
+          if (!facts.usageOnly || ctx.clientWantsUsage) out.push(event.raw)
+          return facts
         },
-        comment: (event) => [event.raw],
-        openingError: (first, step) => ({ status: step.facts.errorStatus ?? 502, body: Buffer.from(first.data), contentType: 'application/json', facts: pipe }),
+        comment: (event, out) => out.push(event.raw),
+        openingError: (first, facts) => ({ status: facts.errorStatus ?? 502, body: Buffer.from(first.data ?? ''), contentType: 'application/json', facts: pipe }),
         terminalError: (err) => renderStreamError(err, ctx.dialect),
         contentType: (upstream) => upstream ?? 'text/event-stream',
       }

@@ -14,21 +14,19 @@ export interface WholeAnswer {
   facts: ResponseFacts
 }
 
-export type DataEvent = SseEvent & { data: string }
-
-export interface StreamStep {
-  facts: StreamEventFacts
-  /** What to send the client for this upstream event, in order (possibly nothing). */
-  frames: (Buffer | string)[]
+/** Collects what the client gets, in order; the stream relay writes it once per upstream chunk. */
+export interface FrameSink {
+  push(frame: Buffer | string): void
 }
 
 /** Per-stream state. `usage` and `model` are the provider's, as read so far. */
 export interface StreamPipe extends ResponseFacts {
-  read(event: DataEvent): StreamStep
+  /** Reads one upstream event with data (`event.hasData`); pushes what the client gets for it (possibly nothing). */
+  read(event: SseEvent, out: FrameSink): StreamEventFacts
   /** An upstream event without data (a comment, a keep-alive). */
-  comment(event: SseEvent): (Buffer | string)[]
-  /** The first event was an in-band error (`step.facts.errorStatus`): the answer to send instead. */
-  openingError(first: DataEvent, step: StreamStep): WholeAnswer
+  comment(event: SseEvent, out: FrameSink): void
+  /** The first event was an in-band error (`facts.errorStatus`): the answer to send instead. */
+  openingError(first: SseEvent, facts: StreamEventFacts): WholeAnswer
   /** The terminal in-band error event for a stream that already sent bytes. */
   terminalError(err: GatewayError): string
   contentType(upstream: string | undefined): string

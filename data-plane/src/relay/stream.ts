@@ -1,144 +1,247 @@
-import { once } from 'node:events'
-import { PassThrough } from 'node:stream'
+import type { OutgoingHttpHeaders } from 'node:http'
 import type { FastifyReply } from 'fastify'
 import { GatewayError } from '../errors.ts'
 import type { RequestContext, UpstreamExchange } from '../pipeline/context.ts'
-import type { StreamFramer } from '../providers/types.ts'
-import { passUpstreamHeaders } from '../plugins/response-headers.ts'
+import type { StreamFramer, StreamEventFacts } from '../providers/types.ts'
+import { applyGatewayHeaders, passUpstreamHeaders } from '../plugins/response-headers.ts'
 import { type SseEvent, SseDecoder } from '../upstream/sse.ts'
-import { upstreamError } from '../upstream/client.ts'
-import type { DataEvent, Relaying, StreamPipe, StreamStep } from './relaying.ts'
+import { type BodySink, upstreamError } from '../upstream/client.ts'
+import type { FrameSink, Relaying, StreamPipe } from './relaying.ts'
 
-// A streamed upstream answer, one upstream SSE event at a time: the StreamPipe says what to send
-// for it (passthrough: its raw bytes, never re-serialized; translated: the client's frames),
-// one write per event (no coalescing).
+// A streamed upstream answer, pushed chunk by chunk as undici parses it: each chunk is split into
+// events, the StreamPipe says what the client gets for each (passthrough: its raw bytes, never
+// re-serialized; translated: the client's frames). What the chunks of one socket read yield is
+// written once, at the end of that same tick (a chunked upstream delivers every HTTP chunk —
+// often one per event — separately): one write instead of one per event, and nothing waits for
+// a later read, so there is no coalescing delay.
 // Nothing is sent before the first event with data has arrived: if that event is an in-band
 // error (Anthropic's `event: error` on an HTTP 200, e.g. overloaded_error), the stream never
 // started, so it is relayed as an error response with the status the error stands for. A
 // stream that ends without its end marker, or breaks, after bytes were sent gets a terminal
 // in-band error event (unless the upstream's own error event already ended it).
 
-export interface StreamRelay {
-  sent: FastifyReply
-  /** Resolves when the stream is over; null when the reply is a whole (error) answer instead. */
-  done: Promise<void> | null
-}
+type Phase = 'opening' | 'streaming' | 'over'
 
-interface Opening {
+class StreamRelayer implements BodySink, FrameSink {
+  private phase: Phase = 'opening'
+  private readonly decoder: SseDecoder | StreamFramer
+  /** What the client gets for the chunk being read. */
+  private pieces: (Buffer | string)[] = []
   /** Events before the first one with data (comments), forwarded ahead of it. */
-  lead: SseEvent[]
-  first: DataEvent
-  step: StreamStep
-}
+  private lead: SseEvent[] = []
+  private sawEnd = false
+  private upstreamFailed = false
+  private waitingForDrain = false
+  private flushQueued = false
+  private readonly flushTask = () => {
+    this.flushQueued = false
+    this.flush()
+  }
 
-export async function relayStream(ctx: RequestContext, reply: FastifyReply, exchange: UpstreamExchange, relaying: Relaying): Promise<StreamRelay> {
-  const events = sseEvents(exchange.response.body, ctx.translation ? ctx.target?.adapter.translator?.streamFraming?.create() : undefined)
-  const pipe = relaying.stream()
-  const opening = await openStream(events, pipe)
-  passUpstreamHeaders(reply, exchange.response.headers)
-  if (opening.step.facts.errorStatus !== undefined) {
-    events.return(undefined).catch(() => {})
+  constructor(
+    private readonly ctx: RequestContext,
+    private readonly reply: FastifyReply,
+    private readonly exchange: UpstreamExchange,
+    private readonly pipe: StreamPipe,
+    framer: StreamFramer | undefined,
+    /** Settles the route handler: the stream started (or an error answer was sent), or it failed before any byte. */
+    private readonly opened: { resolve: () => void; reject: (err: GatewayError) => void },
+    private readonly onDone: () => void,
+  ) {
+    this.decoder = framer ?? new SseDecoder()
+  }
+
+  push(frame: Buffer | string): void {
+    this.pieces.push(frame)
+  }
+
+  data(chunk: Buffer): void {
+    if (this.phase === 'over') return
+    try {
+      for (const event of this.decoder.push(chunk)) this.event(event)
+    } catch (err) {
+      this.error(upstreamError(err))
+      return
+    }
+    if (!this.flushQueued && this.pieces.length > 0) {
+      this.flushQueued = true
+      queueMicrotask(this.flushTask)
+    }
+  }
+
+  end(): void {
+    if (this.phase === 'over') return
+    try {
+      for (const event of this.decoder.end()) this.event(event)
+    } catch (err) {
+      this.error(upstreamError(err))
+      return
+    }
+    if (this.phase === 'opening') {
+      this.failOpening(new GatewayError('SY_ERR_UPSTREAM_STREAM_INCOMPLETE', 'The upstream provider ended the stream before sending any event.'))
+      return
+    }
+    if (this.phase !== 'streaming') return
+    this.flush()
+    const { ctx } = this
+    const stream = this.result()
+    if (!this.sawEnd && !this.upstreamFailed) {
+      this.breakOff(new GatewayError('SY_ERR_UPSTREAM_STREAM_INCOMPLETE', 'The upstream provider ended the stream before it was complete.'))
+      return
+    }
+    stream.result = this.sawEnd ? 'success' : 'incomplete'
+    // The upstream ended its stream with its own error event: relayed (or translated), nothing added.
+    if (!this.sawEnd) ctx.outcome.errorCode = 'SY_ERR_UPSTREAM_STATUS'
+    this.finish()
+  }
+
+  error(err: GatewayError): void {
+    if (this.phase === 'over') return
+    if (this.phase === 'opening') {
+      this.failOpening(err)
+      return
+    }
+    if (this.ctx.cancellation.cancelled) {
+      this.result().result = 'client_cancelled'
+      this.finish()
+      return
+    }
+    this.breakOff(err.code === 'SY_ERR_UPSTREAM_TIMEOUT' ? err : new GatewayError('SY_ERR_UPSTREAM_STREAM_INCOMPLETE', 'The upstream stream broke off before it was complete.', { cause: err }))
+  }
+
+  private event(event: SseEvent): void {
+    if (this.phase === 'over') return
+    if (!event.hasData) {
+      if (this.phase === 'opening') this.lead.push(event)
+      else this.pipe.comment(event, this)
+      return
+    }
+    if (this.phase === 'opening') {
+      for (const comment of this.lead) this.pipe.comment(comment, this)
+      this.lead = []
+      const facts = this.pipe.read(event, this)
+      if (facts.errorStatus !== undefined) this.answerOpeningError(event, facts)
+      else this.start(facts)
+      return
+    }
+    this.note(this.pipe.read(event, this))
+  }
+
+  private note(facts: StreamEventFacts): void {
+    if (facts.done) this.sawEnd = true
+    if (facts.errorStatus !== undefined) this.upstreamFailed = true
+  }
+
+  /** The first event was an error: the stream never started, the client gets a plain error answer. */
+  private answerOpeningError(first: SseEvent, facts: StreamEventFacts): void {
+    const { ctx, reply, exchange } = this
+    this.phase = 'over'
+    this.pieces = []
+    exchange.response.body.abort()
     exchange.doneAt = performance.now()
     ctx.outcome.errorCode = 'SY_ERR_UPSTREAM_STATUS'
-    const answer = pipe.openingError(opening.first, opening.step)
-    const sent = reply.code(answer.status).header('content-type', answer.contentType ?? 'application/json').send(answer.body)
-    return { sent, done: null }
+    const answer = this.pipe.openingError(first, facts)
+    passUpstreamHeaders(reply, exchange.response.headers)
+    reply
+      .code(answer.status)
+      .header('content-type', answer.contentType ?? 'application/json')
+      .send(answer.body)
+    this.opened.resolve()
   }
-  const out = new PassThrough()
-  const upstreamType = exchange.response.headers['content-type']
-  reply.header('content-type', pipe.contentType(typeof upstreamType === 'string' ? upstreamType : undefined))
-  reply.header('cache-control', 'no-cache')
-  reply.header('x-accel-buffering', 'no')
-  ctx.outcome.stream = { result: 'incomplete' }
-  const done = pump({ ctx, exchange, events, pipe, opening, out })
-  return { done, sent: reply.code(exchange.response.statusCode).send(out) }
-}
 
-/** SSE, or the provider's own framing (Bedrock's event stream) split into SSE-shaped events. */
-async function* sseEvents(body: AsyncIterable<unknown>, framer: StreamFramer | undefined): AsyncGenerator<SseEvent, void, undefined> {
-  const decoder = framer ?? new SseDecoder()
-  for await (const chunk of body) yield* decoder.push(chunk as Buffer)
-  yield* decoder.end()
-}
-
-/** Reads up to the first event with data. Failing here, nothing was sent: a plain error reply. */
-async function openStream(events: AsyncGenerator<SseEvent, void, undefined>, pipe: StreamPipe): Promise<Opening> {
-  const lead: SseEvent[] = []
-  try {
-    for (;;) {
-      const next = await events.next()
-      if (next.done) {
-        throw new GatewayError('SY_ERR_UPSTREAM_STREAM_INCOMPLETE', 'The upstream provider ended the stream before sending any event.')
-      }
-      const { data } = next.value
-      if (data === null) {
-        lead.push(next.value)
-        continue
-      }
-      const first = { ...next.value, data }
-      return { lead, first, step: pipe.read(first) }
-    }
-  } catch (err) {
-    throw upstreamError(err)
+  /** The first event with data is fine: the response starts, with the upstream's status. */
+  private start(facts: StreamEventFacts): void {
+    const { ctx, reply, exchange } = this
+    this.phase = 'streaming'
+    this.note(facts)
+    ctx.outcome.stream = { result: 'incomplete' }
+    const upstreamType = exchange.response.headers['content-type']
+    passUpstreamHeaders(reply, exchange.response.headers)
+    reply.header('content-type', this.pipe.contentType(typeof upstreamType === 'string' ? upstreamType : undefined))
+    reply.header('cache-control', 'no-cache')
+    reply.header('x-accel-buffering', 'no')
+    applyGatewayHeaders(reply, ctx)
+    reply.hijack()
+    reply.raw.writeHead(exchange.response.statusCode, reply.getHeaders() as OutgoingHttpHeaders)
+    this.opened.resolve()
   }
-}
 
-interface PumpInput {
-  ctx: RequestContext
-  exchange: UpstreamExchange
-  events: AsyncGenerator<SseEvent, void, undefined>
-  pipe: StreamPipe
-  opening: Opening
-  out: PassThrough
-}
+  private failOpening(err: GatewayError): void {
+    this.phase = 'over'
+    this.exchange.response.body.abort()
+    this.opened.reject(err)
+  }
 
-async function pump({ ctx, exchange, events, pipe, opening, out }: PumpInput): Promise<void> {
-  const stream = ctx.outcome.stream as { result: 'success' | 'incomplete' | 'client_cancelled' }
-  let sawEnd = false
-  let upstreamFailed = false
-
-  const forward = async (step: StreamStep) => {
-    if (step.facts.done) sawEnd = true
-    if (step.facts.errorStatus !== undefined) upstreamFailed = true
-    for (const frame of step.frames) {
-      ctx.outcome.ttftMs ??= Math.round(performance.now() - ctx.startedAt)
-      if (!out.write(frame)) await once(out, 'drain', { signal: ctx.signal })
+  /** Writes what the events read so far yield for the client, as one write. */
+  private flush(): void {
+    const pieces = this.pieces
+    if (pieces.length === 0 || this.phase !== 'streaming') return
+    this.pieces = []
+    const res = this.reply.raw
+    if (res.destroyed) return
+    this.ctx.outcome.ttftMs ??= Math.round(performance.now() - this.ctx.startedAt)
+    if (!res.write(joinFrames(pieces)) && !this.waitingForDrain) {
+      this.waitingForDrain = true
+      const body = this.exchange.response.body
+      body.pause()
+      res.once('drain', () => {
+        this.waitingForDrain = false
+        body.resume()
+      })
     }
   }
-  const NO_FACTS = { done: false, usageOnly: false }
-  const readEvent = (event: SseEvent): StreamStep =>
-    event.data === null ? { facts: NO_FACTS, frames: pipe.comment(event) } : pipe.read({ ...event, data: event.data })
 
-  try {
-    for (const event of opening.lead) await forward({ facts: NO_FACTS, frames: pipe.comment(event) })
-    await forward(opening.step)
-    for await (const event of events) await forward(readEvent(event))
-    if (!sawEnd && !upstreamFailed) {
-      throw new GatewayError('SY_ERR_UPSTREAM_STREAM_INCOMPLETE', 'The upstream provider ended the stream before it was complete.')
-    }
-    stream.result = sawEnd ? 'success' : 'incomplete'
-    // The upstream ended its stream with its own error event: relayed (or translated), nothing added.
-    if (!sawEnd) ctx.outcome.errorCode = 'SY_ERR_UPSTREAM_STATUS'
-  } catch (err) {
-    if (ctx.signal.aborted) {
-      stream.result = 'client_cancelled'
-    } else {
-      const gatewayError = err instanceof GatewayError ? err : streamBroken(err)
-      stream.result = 'incomplete'
-      ctx.outcome.errorCode = gatewayError.code
-      if (!out.destroyed) out.write(pipe.terminalError(gatewayError))
-    }
-  } finally {
+  private result(): { result: 'success' | 'incomplete' | 'client_cancelled' } {
+    return (this.ctx.outcome.stream ??= { result: 'incomplete' })
+  }
+
+  /** The stream broke after bytes were sent: a terminal in-band error, logged as incomplete. */
+  private breakOff(err: GatewayError): void {
+    this.result().result = 'incomplete'
+    this.ctx.outcome.errorCode = err.code
+    this.flush()
+    if (!this.reply.raw.destroyed) this.reply.raw.write(this.pipe.terminalError(err))
+    this.finish()
+  }
+
+  private finish(): void {
+    const { ctx, exchange } = this
+    this.phase = 'over'
     exchange.doneAt = performance.now()
-    ctx.outcome.usage = pipe.usage
-    ctx.outcome.model = pipe.model
-    out.end()
-    if (ctx.signal.aborted) exchange.response.body.destroy()
+    ctx.outcome.usage = this.pipe.usage
+    ctx.outcome.model = this.pipe.model
+    if (ctx.cancellation.cancelled) exchange.response.body.abort()
+    this.reply.raw.end()
+    this.onDone()
   }
 }
 
-function streamBroken(err: unknown): GatewayError {
-  const mapped = upstreamError(err)
-  if (mapped.code === 'SY_ERR_UPSTREAM_TIMEOUT') return mapped
-  return new GatewayError('SY_ERR_UPSTREAM_STREAM_INCOMPLETE', 'The upstream stream broke off before it was complete.', { cause: err })
+/** One buffer for a chunk's frames: the original bytes when they lie side by side in it. */
+function joinFrames(pieces: (Buffer | string)[]): Buffer | string {
+  if (pieces.length === 1) return pieces[0] as Buffer | string
+  const first = pieces[0]
+  if (Buffer.isBuffer(first)) {
+    let end = first.byteOffset + first.length
+    let contiguous = true
+    for (let i = 1; i < pieces.length && contiguous; i++) {
+      const piece = pieces[i]
+      contiguous = Buffer.isBuffer(piece) && piece.buffer === first.buffer && piece.byteOffset === end
+      if (contiguous) end += (piece as Buffer).length
+    }
+    if (contiguous) return Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset)
+  }
+  return Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)))
+}
+
+/**
+ * Relays the stream. Resolves once the response has started (or an opening in-band error was
+ * answered instead); rejects with a GatewayError when the upstream failed before any event, so
+ * the error handler answers. `onDone` runs when a started stream is over (for the log event).
+ */
+export function relayStream(ctx: RequestContext, reply: FastifyReply, exchange: UpstreamExchange, relaying: Relaying, onDone: () => void): Promise<void> {
+  const framer = ctx.translation ? ctx.target?.adapter.translator?.streamFraming?.create() : undefined
+  return new Promise<void>((resolve, reject) => {
+    const relayer = new StreamRelayer(ctx, reply, exchange, relaying.stream(), framer, { resolve, reject }, onDone)
+    exchange.response.body.pipe(relayer)
+  })
 }

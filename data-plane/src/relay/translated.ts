@@ -47,14 +47,17 @@ export function translatedRelaying(ctx: RequestContext, client: ClientDialect, t
         get model() {
           return decoder.model
         },
-        read(event) {
-          const { facts, events } = decoder.decode(event.data, event.event)
-          for (const e of events) if (e.type === 'error') lastError = e.error
-          return { facts, frames: events.flatMap((e) => encoder.encode(e)) }
+        read(event, out) {
+          const { facts, events } = decoder.decode(event.data ?? '', event.event)
+          for (const e of events) {
+            if (e.type === 'error') lastError = e.error
+            for (const frame of encoder.encode(e)) out.push(frame)
+          }
+          return facts
         },
-        comment: () => [],
-        openingError: (_first, step) =>
-          errorAnswer(client, lastError ?? { kind: 'api_error', status: step.facts.errorStatus ?? 502, message: 'The upstream provider failed.' }),
+        comment: () => {},
+        openingError: (_first, facts) =>
+          errorAnswer(client, lastError ?? { kind: 'api_error', status: facts.errorStatus ?? 502, message: 'The upstream provider failed.' }),
         terminalError: (err) => encoder.encodeGatewayError?.(err) ?? renderStreamError(err, ctx.dialect),
         contentType: () => 'text/event-stream; charset=utf-8',
       }

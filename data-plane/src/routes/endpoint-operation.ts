@@ -4,6 +4,7 @@ import { authenticate } from '../pipeline/authenticate.ts'
 import { authorizeModel } from '../pipeline/authorize-model.ts'
 import type { RequestContext, Target } from '../pipeline/context.ts'
 import { execute } from '../pipeline/execute.ts'
+import { runStages, type Stage } from '../pipeline/index.ts'
 import { parseBody } from '../pipeline/parse-body.ts'
 import { resolveTarget } from '../pipeline/resolve-target.ts'
 import { translateWith } from '../pipeline/translate.ts'
@@ -42,7 +43,7 @@ export interface EndpointOperation {
   unsupportedHint: string
 }
 
-const STAGES = [authenticate, parseBody, authorizeModel, resolveTarget] as const
+const STAGES: readonly Stage[] = [authenticate, parseBody, authorizeModel, resolveTarget]
 
 function unsupported(target: Target, operation: EndpointOperation): GatewayError {
   const { name, type } = target.provider
@@ -66,7 +67,7 @@ function adapterView(adapter: ProviderAdapter, capability: EndpointCapability): 
 
 /** Stages 1–4, the operation's plan, then stage 6 for upstream plans (after stage 5 for translate plans). */
 export async function runOperationPipeline(ctx: RequestContext, operation: EndpointOperation): Promise<OperationPlan> {
-  for (const stage of STAGES) await stage(ctx)
+  await runStages(ctx, STAGES)
   const target = ctx.target
   if (!target) throw new GatewayError('SY_ERR_INTERNAL', 'pipeline order violated: no target after resolve-target')
   const plan = operation.plan(target)

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { createContext, type RequestContext } from '../pipeline/context.ts'
+import { RequestContext } from '../pipeline/context.ts'
 import { runPipeline } from '../pipeline/index.ts'
 import { buildLogEvent } from '../pipeline/meter.ts'
 import type { Dialect } from '../providers/types.ts'
@@ -63,8 +63,7 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
   }
 
   app.post(spec.endpoint, async (request, reply) => {
-    const abort = new AbortController()
-    const ctx = createContext({
+    const ctx = new RequestContext({
       requestId: request.id,
       endpoint: spec.endpoint,
       dialect: spec.dialect,
@@ -74,13 +73,12 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
       accept: request.headers.accept,
       clientHeaders: pickHeaders(request, spec.forwardedHeaders ?? []),
       rawBody: Buffer.isBuffer(request.body) ? request.body : undefined,
-      signal: abort.signal,
       upstreamClient: app.upstream,
     })
     request.gateway = ctx
     reply.raw.once('close', () => {
       const clientGone = !reply.raw.writableFinished
-      if (clientGone) abort.abort()
+      if (clientGone) ctx.cancellation.cancel()
       if (!ctx.outcome.stream) meter(ctx, reply, clientGone)
     })
 
@@ -98,8 +96,7 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
     if (!ctx.stream || statusCode < 200 || statusCode >= 300 || !isEventStream(ctx, headers['content-type'])) {
       return relayJson(ctx, reply, exchange, relaying)
     }
-    const { done, sent } = await relayStream(ctx, reply, exchange, relaying)
-    void done?.then(() => meter(ctx, reply, false))
-    return sent
+    await relayStream(ctx, reply, exchange, relaying, () => meter(ctx, reply, false))
+    return reply
   })
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { GatewayError } from '../errors.ts'
 import { authenticate } from '../pipeline/authenticate.ts'
-import { createContext } from '../pipeline/context.ts'
+import { RequestContext } from '../pipeline/context.ts'
 import type { Dialect } from '../providers/types.ts'
 import { type ListedModel, listModels } from './model-listing.ts'
 
@@ -45,7 +45,7 @@ function anthropicList(models: ListedModel[], query: unknown) {
 export default async function models(app: FastifyInstance) {
   app.get('/v1/models', async (request) => {
     const dialect: Dialect = headerValue(request, 'anthropic-version') ? 'anthropic' : 'openai'
-    const ctx = createContext({
+    const ctx = new RequestContext({
       requestId: request.id,
       endpoint: '/v1/models',
       dialect,
@@ -55,11 +55,10 @@ export default async function models(app: FastifyInstance) {
       accept: request.headers.accept,
       clientHeaders: {},
       rawBody: undefined,
-      signal: new AbortController().signal,
       upstreamClient: app.upstream,
     })
     request.gateway = ctx
-    await authenticate(ctx)
+    authenticate(ctx)
     const { key, runtime } = ctx
     if (!key || !runtime) throw new GatewayError('SY_ERR_INTERNAL', 'authenticate left no key')
     const listed = listModels(runtime, key)

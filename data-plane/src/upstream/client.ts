@@ -2,58 +2,223 @@ import type { ProviderTimeouts } from '@switchyard/shared/snapshot'
 import { Agent, type Dispatcher } from 'undici'
 import { GatewayError } from '../errors.ts'
 import { type AddressPolicy, UpstreamForbiddenError } from '@switchyard/shared/net'
+import type { Cancellation } from './cancellation.ts'
 
 // The only place that does network I/O to providers. One undici Agent per (address policy,
 // connect timeout) pair; each Agent keeps a keep-alive pool per origin, reused across requests.
+// Requests go through undici's dispatch handler interface, not `request()`: the body reaches the
+// relay as the chunks undici parsed, pushed to a sink (no Readable stream, no async iterator per
+// request), with pause/resume for back-pressure. That is most of what a proxy hop costs in Node.
 
 export interface UpstreamRequest {
   url: URL
   method: 'POST' | 'GET'
   headers: Record<string, string>
-  body: string | null
+  body: string | Buffer | null
 }
 
-export type UpstreamResponse = Dispatcher.ResponseData
+export type UpstreamHeaders = Record<string, string | string[] | undefined>
 
 export interface SendOptions {
   timeouts: ProviderTimeouts
-  /** Aborted when the client goes away (or a strategy cancels the attempt). */
-  signal: AbortSignal
+  /** Cancelled when the client goes away (or a strategy cancels the attempt). */
+  cancellation: Cancellation
+}
+
+/** Where an upstream body's chunks go, in order; exactly one of end/error is called, once. */
+export interface BodySink {
+  data(chunk: Buffer): void
+  end(): void
+  error(err: GatewayError): void
+}
+
+export interface UpstreamResponse {
+  statusCode: number
+  /** Lower-case names. */
+  headers: UpstreamHeaders
+  body: UpstreamBody
+}
+
+export interface UpstreamBody {
+  /** The whole body (a non-stream answer); rejects with a GatewayError. */
+  readAll(): Promise<Buffer>
+  /** Delivers the body to `sink` (chunks that arrived before this call first). */
+  pipe(sink: BodySink): void
+  /** Stop / restart delivery (back-pressure from the client's socket). */
+  pause(): void
+  resume(): void
+  /** Abandons the body: the upstream connection is closed, the sink hears nothing more. */
+  abort(): void
+}
+
+type Phase = 'waiting' | 'headers' | 'ended' | 'failed'
+
+/** One upstream exchange: undici's handler on one side, the head promise and the body sink on the other. */
+class Exchange implements Dispatcher.DispatchHandler, UpstreamBody {
+  private controller: Dispatcher.DispatchController | null = null
+  private phase: Phase = 'waiting'
+  private sink: BodySink | null = null
+  private pending: Buffer[] | null = null
+  private failure: GatewayError | null = null
+  private abandoned = false
+  private pauseWanted = false
+  private cancelReason: Error | null = null
+  private timer: NodeJS.Timeout | null = null
+  private resolveHead!: (response: UpstreamResponse) => void
+  private rejectHead!: (err: GatewayError) => void
+  readonly head: Promise<UpstreamResponse>
+
+  constructor(totalMs: number) {
+    this.head = new Promise<UpstreamResponse>((resolve, reject) => {
+      this.resolveHead = resolve
+      this.rejectHead = reject
+    })
+    this.timer = setTimeout(() => this.cancel(timeoutError()), totalMs)
+    this.timer.unref()
+  }
+
+  /** Aborts the exchange at any point: before the request started, waiting for headers, or mid-body. */
+  cancel(reason: Error): void {
+    if (this.phase === 'ended' || this.phase === 'failed') return
+    if (this.controller) this.controller.abort(reason)
+    else this.cancelReason = reason
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller
+    if (this.cancelReason) controller.abort(this.cancelReason)
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: UpstreamHeaders): void {
+    // 1xx interim answers carry nothing for the client: the real head follows.
+    if (statusCode < 200) return
+    this.phase = 'headers'
+    if (this.pauseWanted) controller.pause()
+    this.resolveHead({ statusCode, headers, body: this })
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.abandoned) return
+    if (this.sink) this.sink.data(chunk)
+    else (this.pending ??= []).push(chunk)
+  }
+
+  onResponseEnd(): void {
+    this.settle()
+    this.phase = 'ended'
+    if (this.sink) this.sink.end()
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.settle()
+    const mapped = upstreamError(err)
+    if (this.phase === 'waiting') {
+      this.phase = 'failed'
+      this.rejectHead(mapped)
+      return
+    }
+    this.phase = 'failed'
+    this.failure = mapped
+    if (this.sink && !this.abandoned) this.sink.error(mapped)
+  }
+
+  // UpstreamBody
+
+  readAll(): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = []
+      this.pipe({
+        data: (chunk) => chunks.push(chunk),
+        end: () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+        error: reject,
+      })
+    })
+  }
+
+  pipe(sink: BodySink): void {
+    this.sink = sink
+    const pending = this.pending
+    this.pending = null
+    if (pending) for (const chunk of pending) sink.data(chunk)
+    if (this.phase === 'ended') sink.end()
+    else if (this.phase === 'failed' && this.failure) sink.error(this.failure)
+  }
+
+  pause(): void {
+    this.pauseWanted = true
+    this.controller?.pause()
+  }
+
+  resume(): void {
+    this.pauseWanted = false
+    this.controller?.resume()
+  }
+
+  abort(): void {
+    if (this.abandoned) return
+    this.abandoned = true
+    this.cancel(new DOMException('The client went away.', 'AbortError'))
+  }
+
+  private settle(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+  }
+}
+
+function timeoutError(): Error {
+  return new DOMException('The upstream total timeout elapsed.', 'TimeoutError')
 }
 
 export class UpstreamClient {
   private readonly agents = new Map<string, Agent>()
+  /** Per origin: whether the address policy lets it through without a guarded DNS lookup. */
+  private readonly openOrigins = new Map<string, boolean>()
 
   constructor(private readonly policy: AddressPolicy) {}
 
-  async send(request: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
-    const { timeouts, signal } = options
-    const deadline = totalDeadline(timeouts.totalMs)
+  /** Sends the request; resolves once the upstream's status and headers are in. Rejects with a GatewayError. */
+  send(request: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
+    const { timeouts, cancellation } = options
+    const exchange = new Exchange(timeouts.totalMs)
     try {
-      const open = this.policy.hostAllowed(request.url.hostname, request.url.port || defaultPort(request.url))
-      if (!open) this.policy.checkLiteral(request.url.hostname)
-      const response = await this.agent(open, timeouts.connectMs).request({
-        origin: request.url.origin,
-        path: request.url.pathname + request.url.search,
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal: AbortSignal.any([signal, deadline.signal]),
-        headersTimeout: timeouts.firstByteMs,
-        bodyTimeout: timeouts.idleMs,
-      })
-      response.body.once('close', deadline.clear)
-      return response
+      const agent = this.agent(this.isOpen(request.url), timeouts.connectMs)
+      cancellation.onCancel(exchange)
+      agent.dispatch(
+        {
+          origin: request.url.origin,
+          path: request.url.pathname + request.url.search,
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          headersTimeout: timeouts.firstByteMs,
+          bodyTimeout: timeouts.idleMs,
+        },
+        exchange,
+      )
     } catch (err) {
-      deadline.clear()
-      throw upstreamError(err)
+      exchange.cancel(err instanceof Error ? err : new Error(String(err)))
+      return Promise.reject(upstreamError(err))
     }
+    return exchange.head
   }
 
   async close(): Promise<void> {
     const agents = [...this.agents.values()]
     this.agents.clear()
     await Promise.all(agents.map((a) => a.close().catch(() => a.destroy())))
+  }
+
+  /** Throws UpstreamForbiddenError for a literal private address the policy refuses. */
+  private isOpen(url: URL): boolean {
+    const origin = url.origin
+    let open = this.openOrigins.get(origin)
+    if (open === undefined) {
+      open = this.policy.hostAllowed(url.hostname, url.port || defaultPort(url))
+      if (!open) this.policy.checkLiteral(url.hostname)
+      if (this.openOrigins.size < 10_000) this.openOrigins.set(origin, open)
+    }
+    return open
   }
 
   private agent(open: boolean, connectMs: number): Agent {
@@ -69,19 +234,6 @@ export class UpstreamClient {
     }
     return agent
   }
-}
-
-/**
- * The total timeout, aborting the exchange (headers and body) after `ms`. Not
- * `AbortSignal.timeout()`: combined through `AbortSignal.any()` that signal is only weakly held,
- * and under GC pressure it was collected and never fired (a stream ran past its totalMs).
- * Here the timer holds the controller; it is cleared when the body closes.
- */
-function totalDeadline(ms: number): { signal: AbortSignal; clear: () => void } {
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(new DOMException('The upstream total timeout elapsed.', 'TimeoutError')), ms)
-  timer.unref()
-  return { signal: controller.signal, clear: () => clearTimeout(timer) }
 }
 
 function defaultPort(url: URL): string {

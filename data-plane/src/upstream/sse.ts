@@ -1,86 +1,182 @@
 // Server-sent events over a byte stream (WHATWG framing), for relaying: every event keeps its
-// exact raw bytes so the gateway can forward it untouched, and its `data` is decoded so the
-// gateway can read it. Lines end in CRLF, LF or CR; a blank line ends an event; `:` lines are
+// exact raw bytes so the gateway can forward it untouched, and its `data` and `event` name are
+// decoded only when something reads them (a passthrough relay reads a few events of a stream,
+// not every delta). Lines end in CRLF, LF or CR; a blank line ends an event; `:` lines are
 // comments. Survives arbitrary chunking (a CR at a chunk's end waits for a possible LF).
 
 export interface SseEvent {
   /** The event's bytes as received, including its terminating blank line. */
-  raw: Buffer
+  readonly raw: Buffer
   /** `data:` lines joined with `\n`; null when the event had none (comments, blank lines). */
-  data: string | null
-  event: string | null
+  readonly data: string | null
+  /** `data !== null`, without decoding it. */
+  readonly hasData: boolean
+  readonly event: string | null
 }
 
 const LF = 0x0a
 const CR = 0x0d
+const COLON = 0x3a
+const SPACE = 0x20
 const EMPTY = Buffer.alloc(0)
+const DATA = Buffer.from('data')
+const EVENT = Buffer.from('event')
+
+/** An SSE event from its data and name, with the raw bytes SSE would carry them in (tests, translations). */
+export function sseEvent(data: string | null, event: string | null = null): SseEvent {
+  const lines = [...(event === null ? [] : [`event: ${event}`]), ...(data === null ? [] : data.split('\n').map((line) => `data: ${line}`))]
+  return { raw: Buffer.from(`${lines.join('\n')}\n\n`), data, hasData: data !== null, event }
+}
+
+/**
+ * An event found by SseDecoder: offsets into `raw` of its first data line's value, of any
+ * further data lines' (rare: most providers send one `data:` line per event), and of its
+ * `event:` name. The strings are made on first read.
+ */
+class ScannedEvent implements SseEvent {
+  private decodedData: string | null | undefined = undefined
+  private decodedEvent: string | null | undefined = undefined
+
+  constructor(
+    readonly raw: Buffer,
+    private readonly dataStart: number,
+    private readonly dataEnd: number,
+    private readonly moreData: number[] | null,
+    private readonly eventStart: number,
+    private readonly eventEnd: number,
+  ) {}
+
+  get hasData(): boolean {
+    return this.dataStart >= 0
+  }
+
+  get data(): string | null {
+    if (this.decodedData === undefined) {
+      if (this.dataStart < 0) this.decodedData = null
+      else {
+        let data = this.raw.toString('utf8', this.dataStart, this.dataEnd)
+        const more = this.moreData
+        if (more) for (let i = 0; i < more.length; i += 2) data += `\n${this.raw.toString('utf8', more[i], more[i + 1])}`
+        this.decodedData = data
+      }
+    }
+    return this.decodedData
+  }
+
+  get event(): string | null {
+    if (this.decodedEvent === undefined) this.decodedEvent = this.eventStart < 0 ? null : this.raw.toString('utf8', this.eventStart, this.eventEnd)
+    return this.decodedEvent
+  }
+}
+
+const NO_EVENTS: SseEvent[] = []
+
+function fieldIs(buf: Buffer, start: number, end: number, name: Buffer): boolean {
+  const n = name.length
+  if (end - start < n) return false
+  for (let i = 0; i < n; i++) if (buf[start + i] !== name[i]) return false
+  return end === start + n || buf[start + n] === COLON
+}
 
 export class SseDecoder {
   private buf: Buffer = EMPTY
   /** Where the next line starts, relative to the current event's first byte (buf[0]). */
   private lineStart = 0
-  private dataLines: string[] = []
-  private eventName: string | null = null
+  private dataStart = -1
+  private dataEnd = -1
+  private moreData: number[] | null = null
+  private eventStart = -1
+  private eventEnd = -1
+  /** Whether buf holds a CR at or after lineStart (else lines end only in LF: one search per line). */
+  private crSeen = false
 
   push(chunk: Buffer): SseEvent[] {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk])
+    if (this.buf.length === 0) {
+      this.buf = chunk
+      this.crSeen = chunk.indexOf(CR) !== -1
+    } else {
+      this.crSeen ||= chunk.indexOf(CR) !== -1
+      this.buf = Buffer.concat([this.buf, chunk])
+    }
     return this.drain(false)
   }
 
   /** The upstream ended: a trailing event without its blank line is returned as-is. */
   end(): SseEvent[] {
     const events = this.drain(true)
-    if (this.buf.length > 0) {
-      if (this.lineStart < this.buf.length) this.field(this.buf.toString('utf8', this.lineStart))
-      events.push(this.take(this.buf.length))
-    }
-    return events
+    if (this.buf.length === 0) return events
+    if (this.lineStart < this.buf.length) this.field(this.lineStart, this.buf.length)
+    const last = this.take(this.buf.length)
+    return events === NO_EVENTS ? [last] : [...events, last]
   }
 
   private drain(ended: boolean): SseEvent[] {
-    const events: SseEvent[] = []
+    let events = NO_EVENTS
     for (;;) {
-      const eol = this.nextLineEnd(ended)
-      if (eol === null) return events
-      const [end, next] = eol
-      if (end === this.lineStart) {
-        events.push(this.take(next))
+      let end: number
+      let next: number
+      if (!this.crSeen) {
+        end = this.buf.indexOf(LF, this.lineStart)
+        if (end === -1) return events
+        next = end + 1
       } else {
-        this.field(this.buf.toString('utf8', this.lineStart, end))
+        end = this.crLineEnd(ended)
+        if (end === -1) return events
+        next = this.buf[end] === CR && this.buf[end + 1] === LF ? end + 2 : end + 1
+      }
+      if (end === this.lineStart) {
+        if (events === NO_EVENTS) events = [this.take(next)]
+        else events.push(this.take(next))
+      } else {
+        this.field(this.lineStart, end)
         this.lineStart = next
       }
     }
   }
 
-  /** [end of line, start of the next line], or null when the line is not complete yet. */
-  private nextLineEnd(ended: boolean): [number, number] | null {
-    const lf = this.buf.indexOf(LF, this.lineStart)
-    const cr = this.buf.indexOf(CR, this.lineStart)
-    if (cr === -1 || (lf !== -1 && lf < cr)) return lf === -1 ? null : [lf, lf + 1]
-    if (cr + 1 < this.buf.length) return [cr, this.buf[cr + 1] === LF ? cr + 2 : cr + 1]
-    return ended ? [cr, cr + 1] : null
+  /** The end of the current line when lines may end in CR; -1 when it is not complete yet. */
+  private crLineEnd(ended: boolean): number {
+    const buf = this.buf
+    const lf = buf.indexOf(LF, this.lineStart)
+    const cr = buf.indexOf(CR, this.lineStart)
+    if (cr === -1 || (lf !== -1 && lf < cr)) return lf
+    if (cr + 1 < buf.length || ended) return cr
+    return -1
   }
 
-  private field(line: string): void {
-    if (line.startsWith(':')) return
-    const colon = line.indexOf(':')
-    const name = colon === -1 ? line : line.slice(0, colon)
-    let value = colon === -1 ? '' : line.slice(colon + 1)
-    if (value.startsWith(' ')) value = value.slice(1)
-    if (name === 'data') this.dataLines.push(value)
-    else if (name === 'event') this.eventName = value
+  private field(start: number, end: number): void {
+    const buf = this.buf
+    if (buf[start] === COLON) return
+    if (fieldIs(buf, start, end, DATA)) {
+      let value = start + DATA.length + 1
+      if (value > end) value = end
+      else if (buf[value] === SPACE) value += 1
+      if (this.dataStart < 0) {
+        this.dataStart = value
+        this.dataEnd = end
+      } else (this.moreData ??= []).push(value, end)
+    } else if (fieldIs(buf, start, end, EVENT)) {
+      let value = start + EVENT.length + 1
+      if (value > end) value = end
+      else if (buf[value] === SPACE) value += 1
+      this.eventStart = value
+      this.eventEnd = end
+    }
   }
 
   private take(end: number): SseEvent {
-    const event: SseEvent = {
-      raw: this.buf.subarray(0, end),
-      data: this.dataLines.length > 0 ? this.dataLines.join('\n') : null,
-      event: this.eventName,
-    }
-    this.buf = end >= this.buf.length ? EMPTY : this.buf.subarray(end)
+    const buf = this.buf
+    // A chunk that is exactly one event (a chunked upstream often sends one per HTTP chunk) is the event's raw bytes as is.
+    const raw = end === buf.length ? buf : buf.subarray(0, end)
+    const event = new ScannedEvent(raw, this.dataStart, this.dataEnd, this.moreData, this.eventStart, this.eventEnd)
+    this.buf = end >= buf.length ? EMPTY : buf.subarray(end)
+    if (this.buf.length === 0) this.crSeen = false
     this.lineStart = 0
-    this.dataLines = []
-    this.eventName = null
+    this.dataStart = -1
+    this.dataEnd = -1
+    this.moreData = null
+    this.eventStart = -1
+    this.eventEnd = -1
     return event
   }
 }

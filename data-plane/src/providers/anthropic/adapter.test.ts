@@ -1,3 +1,4 @@
+import { sseEvent } from '../../upstream/sse.ts'
 import { describe, expect, it } from 'vitest'
 import type { RuntimeProvider } from '../../runtime/compile.ts'
 import { emptyRequest } from '../../dialects/canonical.ts'
@@ -49,21 +50,21 @@ describe('anthropic adapter', () => {
   it('merges message_start usage with the cumulative message_delta usage and ends at message_stop', () => {
     const reader = anthropicAdapter.createStreamReader()
     const start = { type: 'message_start', message: { model: 'claude-x-2025', usage: { input_tokens: 12, cache_read_input_tokens: 3, output_tokens: 1 } } }
-    expect(reader.read(JSON.stringify(start), 'message_start')).toEqual({ done: false, usageOnly: false })
+    expect(reader.read(sseEvent(JSON.stringify(start), 'message_start'))).toEqual({ done: false, usageOnly: false })
     expect(reader.model).toBe('claude-x-2025')
-    expect(reader.read('{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}', 'content_block_delta').done).toBe(false)
-    reader.read('{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":9}}', 'message_delta')
+    expect(reader.read(sseEvent('{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}', 'content_block_delta')).done).toBe(false)
+    reader.read(sseEvent('{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":9}}', 'message_delta'))
     expect(reader.usage).toEqual({ promptTokens: 15, completionTokens: 9, totalTokens: 24, cachedPromptTokens: 3, reasoningTokens: null })
-    expect(reader.read('{"type":"message_stop"}', 'message_stop')).toEqual({ done: true, usageOnly: false })
+    expect(reader.read(sseEvent('{"type":"message_stop"}', 'message_stop'))).toEqual({ done: true, usageOnly: false })
   })
 
   it('reads an in-band error event as the status Anthropic would have answered with', () => {
     const reader = anthropicAdapter.createStreamReader()
     const event = (type: string) => JSON.stringify({ type: 'error', error: { type, message: 'x' } })
-    expect(reader.read(event('overloaded_error'), 'error').errorStatus).toBe(529)
-    expect(reader.read(event('api_error'), 'error').errorStatus).toBe(500)
-    expect(reader.read(event('rate_limit_error'), 'error').errorStatus).toBe(429)
-    expect(reader.read(event('something_new'), 'error').errorStatus).toBe(500)
+    expect(reader.read(sseEvent(event('overloaded_error'), 'error')).errorStatus).toBe(529)
+    expect(reader.read(sseEvent(event('api_error'), 'error')).errorStatus).toBe(500)
+    expect(reader.read(sseEvent(event('rate_limit_error'), 'error')).errorStatus).toBe(429)
+    expect(reader.read(sseEvent(event('something_new'), 'error')).errorStatus).toBe(500)
   })
 })
 
@@ -105,6 +106,6 @@ describe('anthropic translator (OpenAI clients)', () => {
   it('sends the default anthropic-version, the provider key and the translated body', () => {
     const request = translator.toUpstream({ provider, upstreamModel: 'claude-x', request: { ...emptyRequest(), messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] } })
     expect(request.request.headers).toMatchObject({ 'x-api-key': 'sk-ant-upstream', 'anthropic-version': DEFAULT_ANTHROPIC_VERSION })
-    expect(JSON.parse(request.request.body ?? '')).toEqual({ model: 'claude-x', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], max_tokens: 4096 })
+    expect(JSON.parse(String(request.request.body ?? ''))).toEqual({ model: 'claude-x', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }], max_tokens: 4096 })
   })
 })

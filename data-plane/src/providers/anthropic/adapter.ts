@@ -1,6 +1,7 @@
 import type { RuntimeProvider } from '../../runtime/compile.ts'
 import type { UpstreamRequest } from '../../upstream/client.ts'
 import { endpointUrl } from '../endpoint.ts'
+import { passthroughBody } from '../passthrough-body.ts'
 import type { ChatRequestInput, ProviderAdapter, StreamEventFacts, StreamReader } from '../types.ts'
 import { anthropicCountTokens } from './count-tokens.ts'
 import { errorFromAnthropic, messageFromAnthropic } from './from-upstream.ts'
@@ -35,9 +36,10 @@ function createStreamReader(): StreamReader {
   const reader: StreamReader = {
     usage: null,
     model: null,
-    read(data, event) {
+    read(sse) {
+      const event = sse.event
       if (event !== null && SKIPPED_EVENTS.has(event)) return CONTINUE
-      const parsed = parseEvent(data)
+      const parsed = parseEvent(sse.data ?? '')
       if (!parsed) return CONTINUE
       if (parsed.type === 'error') return { ...CONTINUE, errorStatus: statusOfErrorType(parsed.error?.type) }
       if (parsed.type === 'message_stop') return { done: true, usageOnly: false }
@@ -59,7 +61,7 @@ interface MessagesRequestInput {
   clientHeaders: Readonly<Record<string, string>>
 }
 
-function messagesRequest(provider: RuntimeProvider, body: Record<string, unknown>, input: MessagesRequestInput): UpstreamRequest {
+function messagesRequest(provider: RuntimeProvider, body: string | Buffer, input: MessagesRequestInput): UpstreamRequest {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: input.accept ?? (input.stream ? 'text/event-stream' : 'application/json'),
@@ -68,7 +70,7 @@ function messagesRequest(provider: RuntimeProvider, body: Record<string, unknown
   }
   const beta = input.clientHeaders['anthropic-beta']
   if (beta !== undefined) headers['anthropic-beta'] = beta
-  return { url: endpointUrl(provider, '/v1/messages'), method: 'POST', headers, body: JSON.stringify(body) }
+  return { url: endpointUrl(provider, '/v1/messages'), method: 'POST', headers, body }
 }
 
 export const anthropicAdapter: ProviderAdapter = {
@@ -76,7 +78,7 @@ export const anthropicAdapter: ProviderAdapter = {
   requestIdHeader: 'request-id',
 
   buildChatRequest(input: ChatRequestInput) {
-    return messagesRequest(input.provider, { ...input.body, model: input.upstreamModel }, input)
+    return messagesRequest(input.provider, passthroughBody(input), input)
   },
 
   readResponse(json) {
@@ -91,7 +93,7 @@ export const anthropicAdapter: ProviderAdapter = {
   translator: {
     toUpstream({ provider, request, upstreamModel }) {
       const { body, degraded } = toAnthropicBody(request, upstreamModel)
-      return { request: messagesRequest(provider, body, { stream: request.stream, accept: undefined, clientHeaders: {} }), degraded }
+      return { request: messagesRequest(provider, JSON.stringify(body), { stream: request.stream, accept: undefined, clientHeaders: {} }), degraded }
     },
     fromUpstream: messageFromAnthropic,
     createStreamDecoder: () => new AnthropicStreamDecoder(),

@@ -1,4 +1,5 @@
 import { endpointUrl } from '../endpoint.ts'
+import { passthroughBody } from '../passthrough-body.ts'
 import type { EndpointCapability } from '../types.ts'
 import { DEFAULT_ANTHROPIC_VERSION } from './version.ts'
 
@@ -16,7 +17,7 @@ export const anthropicCountTokens: EndpointCapability = {
     }
     const beta = input.clientHeaders['anthropic-beta']
     if (beta !== undefined) headers['anthropic-beta'] = beta
-    return { url: endpointUrl(input.provider, '/v1/messages/count_tokens'), method: 'POST', headers, body: JSON.stringify({ ...input.body, model: input.upstreamModel }) }
+    return { url: endpointUrl(input.provider, '/v1/messages/count_tokens'), method: 'POST', headers, body: passthroughBody(input) }
   },
   readResponse: () => ({ usage: null, model: null }),
 }

@@ -31,7 +31,7 @@ describe('azure-openai adapter', () => {
     expect(built.url.href).toBe('https://acme.openai.azure.com/openai/deployments/prod%204o/chat/completions?api-version=2025-01-01-preview')
     expect(built.headers['api-key']).toBe('az-key')
     expect(built.headers.authorization).toBeUndefined()
-    expect(JSON.parse(built.body ?? '')).toMatchObject({ model: 'gpt-4o', stream_options: { include_usage: true } })
+    expect(JSON.parse(String(built.body ?? ''))).toMatchObject({ model: 'gpt-4o', stream_options: { include_usage: true } })
   })
 
   it('falls back to the model id as deployment name and to the default api-version; embeddings alike', () => {

@@ -15,7 +15,7 @@ const PATHS: Record<OpenAIOperation, string> = { chat: '/chat/completions', embe
 
 export const azureOpenaiAdapter = createOpenAIFamilyAdapter({
   url(provider, operation, upstreamModel) {
-    const url = endpointUrl(provider, `/openai/deployments/${encodeURIComponent(deploymentOf(provider, upstreamModel))}${PATHS[operation]}`)
+    const url = new URL(endpointUrl(provider, `/openai/deployments/${encodeURIComponent(deploymentOf(provider, upstreamModel))}${PATHS[operation]}`))
     url.searchParams.set('api-version', azureSettings(provider).apiVersion)
     return url
   },

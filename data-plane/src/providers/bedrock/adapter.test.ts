@@ -25,7 +25,7 @@ const SCHEMA = { type: 'object', properties: { city: { type: 'string' } }, requi
 
 const build = (request: Partial<CanonicalChatRequest>) => {
   const built = translator.toUpstream({ provider: provider('https://bedrock-runtime.us-east-1.amazonaws.com'), upstreamModel: MODEL, request: { ...emptyRequest(), ...request } })
-  return { ...built, body: JSON.parse(built.request.body ?? '') as Record<string, unknown> }
+  return { ...built, body: JSON.parse(String(built.request.body ?? '')) as Record<string, unknown> }
 }
 
 describe('bedrock translator: requests', () => {

@@ -61,8 +61,8 @@ function createStreamReader(): StreamReader {
   const reader: StreamReader = {
     usage: null,
     model: null,
-    read(data, event) {
-      const { facts } = decoder.decode(data, event)
+    read(event) {
+      const { facts } = decoder.decode(event.data ?? '', event.event)
       reader.usage = decoder.usage
       return facts
     },

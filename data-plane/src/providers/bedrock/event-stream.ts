@@ -91,7 +91,7 @@ function eventName(headers: EventStreamHeaders): string {
 function toEvent(message: EventStreamMessage): SseEvent {
   const { headers } = message
   const data = headers[':message-type'] === 'error' ? JSON.stringify({ message: String(headers[':error-message'] ?? '') }) : message.payload.toString('utf8')
-  return { raw: message.raw, data, event: eventName(headers) }
+  return { raw: message.raw, data, hasData: true, event: eventName(headers) }
 }
 
 /**

@@ -23,7 +23,7 @@ const SCHEMA = { $schema: 'http://json-schema.org/draft-07/schema#', type: 'obje
 
 const build = (request: Partial<CanonicalChatRequest>) => {
   const built = translator.toUpstream({ provider, upstreamModel: 'gemini-2.5-flash', request: { ...emptyRequest(), ...request } })
-  return { ...built, body: JSON.parse(built.request.body ?? '') as Record<string, unknown> }
+  return { ...built, body: JSON.parse(String(built.request.body ?? '')) as Record<string, unknown> }
 }
 
 describe('google translator: requests', () => {

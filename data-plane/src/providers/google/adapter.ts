@@ -32,8 +32,8 @@ function createStreamReader(): StreamReader {
   const reader: StreamReader = {
     usage: null,
     model: null,
-    read(data) {
-      const { facts } = decoder.decode(data)
+    read(event) {
+      const { facts } = decoder.decode(event.data ?? '')
       reader.usage = decoder.usage
       reader.model = decoder.model
       return facts

@@ -47,7 +47,7 @@ describe('openai-compatible quirks (data, by base-URL host)', () => {
       clientHeaders: {},
     })
     expect(built.url.href).toBe('https://api.mistral.ai/v1/chat/completions')
-    expect(JSON.parse(built.body ?? '')).toEqual({ model: 'mistral-small', messages: [], stream: true, random_seed: 1 })
+    expect(JSON.parse(String(built.body ?? ''))).toEqual({ model: 'mistral-small', messages: [], stream: true, random_seed: 1 })
     expect(built.degraded).toEqual(['seed (sent as random_seed)'])
     const groq = openaiCompatibleAdapter.buildChatRequest({
       provider: provider('https://api.groq.com/openai/v1'),
@@ -58,7 +58,7 @@ describe('openai-compatible quirks (data, by base-URL host)', () => {
       accept: undefined,
       clientHeaders: {},
     })
-    expect(JSON.parse(groq.body ?? '')).toEqual({ model: 'llama', messages: [], stream: true, max_completion_tokens: 5, stream_options: { include_usage: true } })
+    expect(JSON.parse(String(groq.body ?? ''))).toEqual({ model: 'llama', messages: [], stream: true, max_completion_tokens: 5, stream_options: { include_usage: true } })
     expect(groq.degraded).toEqual(['max_tokens (sent as max_completion_tokens)', 'n'])
   })
 

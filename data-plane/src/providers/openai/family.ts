@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import type { RuntimeProvider } from '../../runtime/compile.ts'
-import type { ChatRequestInput, EndpointCapability, ProviderAdapter, ResponseFacts, StreamReader } from '../types.ts'
+import type { ChatRequestInput, EndpointCapability, ProviderAdapter, ResponseFacts, StreamEventFacts, StreamReader } from '../types.ts'
 import { completionFromOpenAI, errorFromOpenAI } from './from-upstream.ts'
-import { applyQuirks, type OpenAIQuirks } from './quirks.ts'
+import { passthroughBody } from '../passthrough-body.ts'
+import { applyQuirks, NO_QUIRKS, type OpenAIQuirks } from './quirks.ts'
 import { createResponsesStreamReader, readResponsesBody } from './responses.ts'
 import { OpenAIStreamDecoder } from './stream-decoder.ts'
 import { toOpenAIBody } from './to-upstream.ts'
@@ -33,9 +34,83 @@ function readFacts(json: unknown): ResponseFacts & { emptyChoices: boolean } {
   return { usage: usageOf(parsed.data.usage), model: parsed.data.model ?? null, emptyChoices: Array.isArray(choices) && choices.length === 0 }
 }
 
-const USAGE_NULL = /"usage"\s*:\s*null/
-/** An in-band error chunk (`data: {"error":{…}}`), which OpenAI and Azure send inside an HTTP 200 stream. */
-const ERROR_CHUNK = /^\s*\{\s*"error"\s*:/
+const DONE = Buffer.from('[DONE]')
+const USAGE_KEY = Buffer.from('"usage"')
+const ERROR_KEY = Buffer.from('"error"')
+const DATA_FIELD = Buffer.from('data:')
+const DONE_FACTS: StreamEventFacts = { done: true, usageOnly: false }
+const CONTINUE: StreamEventFacts = { done: false, usageOnly: false }
+/** How far from an event's end OpenAI's `"usage":…` member sits (it is the chunk's last member). */
+const USAGE_TAIL = 96
+
+function isSpace(byte: number | undefined): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
+}
+
+function matchesAt(raw: Buffer, at: number, bytes: Buffer): boolean {
+  if (at < 0 || at + bytes.length > raw.length) return false
+  for (let i = 0; i < bytes.length; i++) if (raw[at + i] !== bytes[i]) return false
+  return true
+}
+
+/** Where the value of the `"usage"` key at `at` starts, or -1 when no `:` follows the key. */
+function usageValueAt(raw: Buffer, at: number): number {
+  let i = at + USAGE_KEY.length
+  while (isSpace(raw[i])) i++
+  if (raw[i] !== 0x3a) return -1
+  i++
+  while (isSpace(raw[i])) i++
+  return i
+}
+
+/** Whether `null` at `at` is followed by the object's closing brace and then nothing but the event's end. */
+function closesEvent(raw: Buffer, at: number): boolean {
+  let i = at + 4
+  while (isSpace(raw[i])) i++
+  if (raw[i] !== 0x7d /* } */) return false
+  for (i++; i < raw.length; i++) if (!isSpace(raw[i])) return false
+  return true
+}
+
+/**
+ * Whether an event's bytes may hold a non-null `usage` (OpenAI sends `"usage":null` on every
+ * chunk when usage is asked for, and the usage object once, at the end). Byte checks, so the
+ * deltas in between are never decoded; a false "may" only costs a parse. OpenAI puts `usage`
+ * last: a `"usage": null` that closes the chunk is the top-level member (the one JSON.parse
+ * keeps), and nothing else needs looking at. Anything else searches the whole event.
+ */
+function mayCarryUsage(raw: Buffer): boolean {
+  const tailStart = Math.max(0, raw.length - USAGE_TAIL)
+  for (let at = raw.length - USAGE_KEY.length; at >= tailStart; at--) {
+    if (raw[at] !== 0x22 || !matchesAt(raw, at, USAGE_KEY)) continue
+    const value = usageValueAt(raw, at)
+    if (value !== -1 && raw[value] === 0x6e /* n(ull) */ && closesEvent(raw, value)) return false
+    break
+  }
+  for (let at = raw.indexOf(USAGE_KEY); at !== -1; at = raw.indexOf(USAGE_KEY, at + USAGE_KEY.length)) {
+    const value = usageValueAt(raw, at)
+    if (value !== -1 && raw[value] !== 0x6e) return true
+  }
+  return false
+}
+
+/**
+ * Whether the event's data opens as `{"error":` (whitespace allowed): an in-band error chunk,
+ * which OpenAI and Azure send inside an HTTP 200 stream. Looks at the data's first bytes only.
+ */
+function opensAsError(raw: Buffer): boolean {
+  let i = matchesAt(raw, 0, DATA_FIELD) ? DATA_FIELD.length : raw.indexOf(DATA_FIELD)
+  if (i === -1) return false
+  if (i !== DATA_FIELD.length) i += DATA_FIELD.length
+  while (isSpace(raw[i])) i++
+  if (raw[i] !== 0x7b /* { */) return false
+  i++
+  while (isSpace(raw[i])) i++
+  if (!matchesAt(raw, i, ERROR_KEY)) return false
+  i += ERROR_KEY.length
+  while (isSpace(raw[i])) i++
+  return raw[i] === 0x3a /* : */
+}
 
 function errorStatusOf(json: unknown): number | undefined {
   const error = (json as { error?: unknown } | null)?.error
@@ -47,24 +122,25 @@ export function createChatStreamReader(): StreamReader {
   const reader: StreamReader = {
     usage: null,
     model: null,
-    read(data) {
-      if (data === '[DONE]') return { done: true, usageOnly: false }
-      // Parse only what can matter: the first chunk (model) and chunks carrying usage.
-      const mayCarryUsage = data.includes('"usage"') && !USAGE_NULL.test(data)
-      const mayBeError = ERROR_CHUNK.test(data)
-      if (reader.model !== null && !mayCarryUsage && !mayBeError) return { done: false, usageOnly: false }
+    read(event) {
+      const raw = event.raw
+      if (raw.length <= 32 && raw.indexOf(DONE) !== -1 && event.data === '[DONE]') return DONE_FACTS
+      // Parse only what can matter: the first chunk (model), chunks carrying usage, errors.
+      const usage = mayCarryUsage(raw)
+      const mayBeError = opensAsError(raw)
+      if (reader.model !== null && !usage && !mayBeError) return CONTINUE
       let json: unknown
       try {
-        json = JSON.parse(data)
+        json = JSON.parse(event.data ?? '')
       } catch {
-        return { done: false, usageOnly: false }
+        return CONTINUE
       }
       const errorStatus = mayBeError ? errorStatusOf(json) : undefined
       if (errorStatus !== undefined) return { done: false, usageOnly: false, errorStatus }
       const facts = readFacts(json)
       reader.model ??= facts.model
       if (facts.usage) reader.usage = facts.usage
-      return { done: false, usageOnly: facts.usage !== null && facts.emptyChoices }
+      return facts.usage !== null && facts.emptyChoices ? { done: false, usageOnly: true } : CONTINUE
     },
   }
   return reader
@@ -83,33 +159,42 @@ interface Send {
 }
 
 export function createOpenAIFamilyAdapter(spec: OpenAIFamilySpec): ProviderAdapter {
-  const request = (provider: RuntimeProvider, body: Record<string, unknown>, send: Send) => {
-    const adapted = applyQuirks(body, spec.quirks(provider))
-    return {
-      url: spec.url(provider, send.operation, send.upstreamModel),
-      method: 'POST' as const,
-      headers: {
-        'content-type': 'application/json',
-        accept: send.accept ?? (send.stream ? 'text/event-stream' : 'application/json'),
-        ...spec.authHeaders(provider),
-      },
-      body: JSON.stringify(adapted.body),
-      degraded: adapted.degraded,
+  const request = (provider: RuntimeProvider, body: string | Buffer, send: Send, degraded: readonly string[]) => ({
+    url: spec.url(provider, send.operation, send.upstreamModel),
+    method: 'POST' as const,
+    headers: {
+      'content-type': 'application/json',
+      accept: send.accept ?? (send.stream ? 'text/event-stream' : 'application/json'),
+      ...spec.authHeaders(provider),
+    },
+    body,
+    degraded,
+  })
+  /** The client's body for this server: spliced when its quirks change nothing, else the adapted copy. */
+  const bodyFor = (input: ChatRequestInput, members: Record<string, unknown>) => {
+    const quirks = spec.quirks(input.provider)
+    if (quirks !== NO_QUIRKS) {
+      const adapted = applyQuirks({ ...input.body, ...members, model: input.upstreamModel }, quirks)
+      if (adapted.degraded.length > 0) return { body: JSON.stringify(adapted.body), degraded: adapted.degraded }
     }
+    return { body: passthroughBody(input, members), degraded: [] }
   }
-  const passthrough = (operation: OpenAIOperation) => (input: ChatRequestInput) =>
-    request(input.provider, { ...input.body, model: input.upstreamModel }, { ...input, operation })
+  const passthrough = (operation: OpenAIOperation) => (input: ChatRequestInput) => {
+    const { body, degraded } = bodyFor(input, {})
+    return request(input.provider, body, { ...input, operation }, degraded)
+  }
 
   const adapter: ProviderAdapter = {
     wire: 'openai',
     requestIdHeader: 'x-request-id',
     buildChatRequest(input) {
-      const body: Record<string, unknown> = { ...input.body, model: input.upstreamModel }
+      const members: Record<string, unknown> = {}
       if (input.stream && !input.clientWantsUsage && spec.quirks(input.provider).streamOptions) {
-        const streamOptions = typeof body.stream_options === 'object' && body.stream_options !== null ? body.stream_options : {}
-        body.stream_options = { ...streamOptions, include_usage: true }
+        const streamOptions = typeof input.body.stream_options === 'object' && input.body.stream_options !== null ? input.body.stream_options : {}
+        members.stream_options = { ...streamOptions, include_usage: true }
       }
-      return request(input.provider, body, { ...input, operation: 'chat' })
+      const { body, degraded } = bodyFor(input, members)
+      return request(input.provider, body, { ...input, operation: 'chat' }, degraded)
     },
     readResponse,
     createStreamReader: createChatStreamReader,
@@ -117,7 +202,8 @@ export function createOpenAIFamilyAdapter(spec: OpenAIFamilySpec): ProviderAdapt
       toUpstream({ provider, request: canonical, upstreamModel }) {
         const maxTokensField = spec.quirks(provider).maxTokensField
         const { body, degraded } = toOpenAIBody(canonical, { upstreamModel, providerType: provider.type, maxTokensField })
-        const built = request(provider, body, { operation: 'chat', upstreamModel, stream: canonical.stream, accept: undefined })
+        const adapted = applyQuirks(body, spec.quirks(provider))
+        const built = request(provider, JSON.stringify(adapted.body), { operation: 'chat', upstreamModel, stream: canonical.stream, accept: undefined }, adapted.degraded)
         return { request: built, degraded: [...new Set([...degraded, ...built.degraded])] }
       },
       fromUpstream: completionFromOpenAI,

@@ -1,3 +1,4 @@
+import { sseEvent } from '../../upstream/sse.ts'
 import { describe, expect, it } from 'vitest'
 import { createResponsesStreamReader, readResponsesBody, responsesStreamError } from './responses.ts'
 
@@ -13,14 +14,14 @@ describe('OpenAI Responses API reading', () => {
   it('reads the model from response.created, usage and the end from response.completed, errors from `error`', () => {
     const reader = createResponsesStreamReader()
     const created = JSON.stringify({ type: 'response.created', sequence_number: 0, response: { model: 'gpt-4o-2024', usage: null } })
-    expect(reader.read(created, 'response.created')).toEqual({ done: false, usageOnly: false })
+    expect(reader.read(sseEvent(created, 'response.created'))).toEqual({ done: false, usageOnly: false })
     expect(reader.model).toBe('gpt-4o-2024')
-    expect(reader.read('{"type":"response.output_text.delta","delta":"hi"}', 'response.output_text.delta')).toEqual({ done: false, usageOnly: false })
+    expect(reader.read(sseEvent('{"type":"response.output_text.delta","delta":"hi"}', 'response.output_text.delta'))).toEqual({ done: false, usageOnly: false })
     const completed = JSON.stringify({ type: 'response.completed', sequence_number: 9, response: { model: 'gpt-4o-2024', usage } })
-    expect(reader.read(completed, 'response.completed')).toEqual({ done: true, usageOnly: false })
+    expect(reader.read(sseEvent(completed, 'response.completed'))).toEqual({ done: true, usageOnly: false })
     expect(reader.usage).toEqual(expected)
     const error = JSON.stringify({ type: 'error', code: 'rate_limit_exceeded', message: 'slow', param: null, sequence_number: 0 })
-    expect(createResponsesStreamReader().read(error, 'error')).toEqual({ done: false, usageOnly: false, errorStatus: 429 })
+    expect(createResponsesStreamReader().read(sseEvent(error, 'error'))).toEqual({ done: false, usageOnly: false, errorStatus: 429 })
   })
 
   it('renders the terminal error event in the Responses grammar', () => {

@@ -46,11 +46,12 @@ export function createResponsesStreamReader(): StreamReader {
   const reader: StreamReader = {
     usage: null,
     model: null,
-    read(data, event) {
+    read(sse) {
+      const event = sse.event
       if (event !== null && !READ_EVENTS.has(event)) return CONTINUE
       let parsed: z.infer<typeof WireEvent> | null = null
       try {
-        const result = WireEvent.safeParse(JSON.parse(data))
+        const result = WireEvent.safeParse(JSON.parse(sse.data ?? ''))
         parsed = result.success ? result.data : null
       } catch {
         parsed = null

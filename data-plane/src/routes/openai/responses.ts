@@ -40,12 +40,12 @@ export function responsesPipe(pipe: StreamPipe): StreamPipe {
     get model() {
       return pipe.model
     },
-    read(event) {
+    read(event, out) {
       events += 1
-      return pipe.read(event)
+      return pipe.read(event, out)
     },
-    comment: (event) => pipe.comment(event),
-    openingError: (first, step) => openingError(first.data, step.facts.errorStatus ?? 502),
+    comment: (event, out) => pipe.comment(event, out),
+    openingError: (first, facts) => openingError(first.data ?? '', facts.errorStatus ?? 502),
     terminalError: (err) => responsesStreamError({ code: err.spec.openai.code, message: err.message }, events),
     contentType: (upstream) => pipe.contentType(upstream),
   }
