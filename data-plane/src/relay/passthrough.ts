@@ -1,16 +1,67 @@
+import type { GatewayError } from '../errors.ts'
 import type { RequestContext } from '../pipeline/context.ts'
 import { renderStreamError } from '../plugins/error-handler.ts'
-import type { ProviderAdapter } from '../providers/types.ts'
-import type { Relaying, StreamPipe } from './relaying.ts'
+import type { ProviderAdapter, ResponseFacts, StreamEventFacts, StreamReader } from '../providers/types.ts'
+import type { SseEvent } from '../upstream/sse.ts'
+import type { FrameSink, Relaying, StreamPipe, WholeAnswer } from './relaying.ts'
 
 // Same API family: the upstream's bytes unchanged, success or error; usage and model read from
 // a parsed copy. The one exception (CONTRACT.md): when the gateway asked for usage on the
 // client's behalf, the final usage-only event is dropped.
 
+const NO_FACTS: ResponseFacts = { usage: null, model: null }
+
+/**
+ * A class, not an object literal with getters: a literal's accessors are closures made per call,
+ * so V8 gives every such object a hidden class of its own, and that map (kept until a full GC)
+ * held the closures and through them the whole request — promoted to the old generation by
+ * every scavenge under load.
+ */
+class PassthroughPipe implements StreamPipe {
+  private readonly reader: StreamReader
+
+  constructor(
+    private readonly ctx: RequestContext,
+    adapter: ProviderAdapter,
+  ) {
+    this.reader = adapter.createStreamReader()
+  }
+
+  get usage() {
+    return this.reader.usage
+  }
+
+  get model() {
+    return this.reader.model
+  }
+
+  read(event: SseEvent, out: FrameSink): StreamEventFacts {
+    const facts = this.reader.read(event)
+    if (!facts.usageOnly || this.ctx.clientWantsUsage) out.push(event.raw)
+    return facts
+  }
+
+  comment(event: SseEvent, out: FrameSink): void {
+    out.push(event.raw)
+  }
+
+  openingError(first: SseEvent, facts: StreamEventFacts): WholeAnswer {
+    return { status: facts.errorStatus ?? 502, body: Buffer.from(first.data ?? ''), contentType: 'application/json', facts: { usage: this.usage, model: this.model } }
+  }
+
+  terminalError(err: GatewayError): string {
+    return renderStreamError(err, this.ctx.dialect)
+  }
+
+  contentType(upstream: string | undefined): string {
+    return upstream ?? 'text/event-stream'
+  }
+}
+
 export function passthroughRelaying(ctx: RequestContext, adapter: ProviderAdapter): Relaying {
   return {
     whole(status, bytes, contentType) {
-      let facts = { usage: null, model: null } as ReturnType<ProviderAdapter['readResponse']>
+      let facts = NO_FACTS
       if (status >= 200 && status < 300) {
         try {
           facts = adapter.readResponse(JSON.parse(bytes.toString('utf8')))
@@ -20,26 +71,6 @@ export function passthroughRelaying(ctx: RequestContext, adapter: ProviderAdapte
       }
       return { status, body: bytes, contentType, facts }
     },
-    stream() {
-      const reader = adapter.createStreamReader()
-      const pipe: StreamPipe = {
-        get usage() {
-          return reader.usage
-        },
-        get model() {
-          return reader.model
-        },
-        read(event, out) {
-          const facts = reader.read(event)
-          if (!facts.usageOnly || ctx.clientWantsUsage) out.push(event.raw)
-          return facts
-        },
-        comment: (event, out) => out.push(event.raw),
-        openingError: (first, facts) => ({ status: facts.errorStatus ?? 502, body: Buffer.from(first.data ?? ''), contentType: 'application/json', facts: pipe }),
-        terminalError: (err) => renderStreamError(err, ctx.dialect),
-        contentType: (upstream) => upstream ?? 'text/event-stream',
-      }
-      return pipe
-    },
+    stream: () => new PassthroughPipe(ctx, adapter),
   }
 }

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { dialects } from '../../dialects/registry.ts'
 import { responsesStreamError } from '../../providers/openai/responses.ts'
-import type { StreamPipe, WholeAnswer } from '../../relay/relaying.ts'
+import type { GatewayError } from '../../errors.ts'
+import type { StreamEventFacts } from '../../providers/types.ts'
+import type { FrameSink, StreamPipe, WholeAnswer } from '../../relay/relaying.ts'
+import type { SseEvent } from '../../upstream/sse.ts'
 import type { EndpointOperation } from '../endpoint-operation.ts'
 import { registerGatewayEndpoint } from '../gateway-endpoint.ts'
 
@@ -30,25 +33,44 @@ function openingError(data: string, status: number): WholeAnswer {
   return { status, body: JSON.stringify({ error }), contentType: 'application/json', facts: { usage: null, model: null } }
 }
 
-/** The passthrough pipe, with the Responses API's own error events. */
-export function responsesPipe(pipe: StreamPipe): StreamPipe {
-  let events = 0
-  return {
-    get usage() {
-      return pipe.usage
-    },
-    get model() {
-      return pipe.model
-    },
-    read(event, out) {
-      events += 1
-      return pipe.read(event, out)
-    },
-    comment: (event, out) => pipe.comment(event, out),
-    openingError: (first, facts) => openingError(first.data ?? '', facts.errorStatus ?? 502),
-    terminalError: (err) => responsesStreamError({ code: err.spec.openai.code, message: err.message }, events),
-    contentType: (upstream) => pipe.contentType(upstream),
+/** The passthrough pipe, with the Responses API's own error events (a class: see relay/passthrough.ts). */
+class ResponsesPipe implements StreamPipe {
+  private events = 0
+
+  constructor(private readonly pipe: StreamPipe) {}
+
+  get usage() {
+    return this.pipe.usage
   }
+
+  get model() {
+    return this.pipe.model
+  }
+
+  read(event: SseEvent, out: FrameSink): StreamEventFacts {
+    this.events += 1
+    return this.pipe.read(event, out)
+  }
+
+  comment(event: SseEvent, out: FrameSink): void {
+    this.pipe.comment(event, out)
+  }
+
+  openingError(first: SseEvent, facts: StreamEventFacts): WholeAnswer {
+    return openingError(first.data ?? '', facts.errorStatus ?? 502)
+  }
+
+  terminalError(err: GatewayError): string {
+    return responsesStreamError({ code: err.spec.openai.code, message: err.message }, this.events)
+  }
+
+  contentType(upstream: string | undefined): string {
+    return this.pipe.contentType(upstream)
+  }
+}
+
+export function responsesPipe(pipe: StreamPipe): StreamPipe {
+  return new ResponsesPipe(pipe)
 }
 
 export const responsesOperation: EndpointOperation = {
