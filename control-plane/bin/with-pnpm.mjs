@@ -4,6 +4,8 @@
 // `--node <entry.ts> [args]` instead runs a TypeScript entry directly (node --import tsx), so a
 // long-running process sits right under npm: Ctrl-C reaches it once, and the launcher passes on
 // its exit code instead of a package manager reporting "failed with signal SIGINT".
+// `--data-plane` runs the data plane the same way, from its bundle (data-plane/bin/build.mjs
+// builds it first when its sources changed): plain node, no TypeScript loader in production.
 // Plain Node, no dependencies: the root scripts must work on a machine that has only Node.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
@@ -41,9 +43,14 @@ if (installNeeded()) {
   if (status !== 0) process.exit(status)
 }
 const args = process.argv.slice(2)
-if (args[0] !== '--node') process.exit(run(args))
+if (args[0] !== '--node' && args[0] !== '--data-plane') process.exit(run(args))
 
-const child = spawn(process.execPath, ['--import', 'tsx', ...args.slice(1)], { cwd: root, stdio: 'inherit' })
+let nodeArgs = ['--import', 'tsx', ...args.slice(1)]
+if (args[0] === '--data-plane') {
+  const { ensureDataPlaneBuild } = await import('../../data-plane/bin/build.mjs')
+  nodeArgs = [await ensureDataPlaneBuild(), ...args.slice(1)]
+}
+const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: 'inherit' })
 // A terminal's Ctrl-C reaches the whole process group, child included: let the child handle
 // it. A SIGTERM aimed at the launcher alone (a container's PID 1) is passed on.
 process.on('SIGINT', () => {})

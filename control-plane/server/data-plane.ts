@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { Keyring } from '@switchyard/shared/crypto'
 import type { SwitchyardEnv } from '@switchyard/shared/env'
 import type { Infra } from '@switchyard/shared/infra'
@@ -27,10 +28,12 @@ export async function startInProcessDataPlane(options: {
   return { url, close: () => dataPlane.close() }
 }
 
-export function spawnDataPlane(options: { dataDir: string; log: (m: string) => void }): HostedDataPlane {
+/** The data plane as its own process, run from its bundle as `npm run start:data-plane` runs it. */
+export async function spawnDataPlane(options: { dataDir: string; log: (m: string) => void }): Promise<HostedDataPlane> {
+  const build = (await import(pathToFileURL(join(REPO_ROOT, 'data-plane', 'bin', 'build.mjs')).href)) as { ensureDataPlaneBuild(): Promise<string> }
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'data-plane', 'src', 'server.ts')],
+    [await build.ensureDataPlaneBuild()],
     {
       cwd: join(REPO_ROOT, 'data-plane'),
       // The data plane reads the generated master key from the same data dir.

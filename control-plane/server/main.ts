@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     if (mode === 'embedded') {
       let dataPlane: HostedDataPlane
       if (env.REDIS_URL) {
-        dataPlane = spawnDataPlane({ dataDir, log })
+        dataPlane = await spawnDataPlane({ dataDir, log })
       } else {
         dataPlane = await startInProcessDataPlane({ env, infra, keyring, dataDir })
         process.stdout.write(`data plane listening on ${dataPlane.url}\n`)

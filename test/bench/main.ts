@@ -16,8 +16,7 @@ import { type ProfileSummary, summarizeProfile } from './profile.ts'
 import { aggregate, type Eld, type Load, markdown, type Measurement, ratios, type Report, type StreamsResult, verdicts } from './report.ts'
 import { ALL_SHAPES, requestSpec, SHAPES, type Shape, TARGET_NAMES, type Target, type TargetName } from './shapes.ts'
 import {
-  bundleDataPlane,
-  type DataPlaneBundle,
+  type DataPlaneRunAs,
   type RunningDataPlane,
   startDataPlane,
   startSwitchyardInfra,
@@ -44,7 +43,7 @@ const { values: args } = parseArgs({
     streams: { type: 'string' },
     'no-streams': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
-    dp: { type: 'string', default: 'tsx' },
+    dp: { type: 'string', default: 'bundle' },
     nice: { type: 'string' },
     'live-heap': { type: 'boolean', default: false },
     'no-portkey': { type: 'boolean', default: false },
@@ -70,8 +69,8 @@ if (args.help) {
                       on a shared machine takes less of their cores; recorded in the report
   --live-heap         start floor and Switchyard with --expose-gc: the probe reports the live heap
                       after a full GC at each window's end (diagnostics; the GCs perturb latency)
-  --dp tsx|bundle     run the data plane as production does (node --import tsx, default) or as one
-                      esbuild bundle with plain node (measures what the tsx loader costs)
+  --dp bundle|tsx     run the data plane as \`npm run start:data-plane\` does (its bundle with plain
+                      node, default) or from its sources under node --import tsx (what the loader costs)
 `)
   process.exit(0)
 }
@@ -90,7 +89,7 @@ const opts = {
   concurrency: args.concurrency ? Number(args.concurrency) : null,
   streams: args['no-streams'] ? 0 : Number(args.streams ?? (quick ? 200 : 1000)),
   profile: args.profile || full,
-  dp: args.dp === 'bundle' ? ('bundle' as const) : ('tsx' as const),
+  dp: (args.dp === 'tsx' ? 'tsx' : 'bundle') as DataPlaneRunAs,
   nice: Number(args.nice ?? 0),
   liveHeap: args['live-heap'],
 }
@@ -212,7 +211,7 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0] ?? 0
   if (loadAtStart > 1.5) log(`bench: WARNING the machine is busy (load average ${loadAtStart.toFixed(1)}): figures will be noisy; compare ratios, and see the "other load on core 0" column`)
   log(`bench: ${CORES} cores, pinning ${PINNING ? 'on (targets → core 0; load generator, fake upstream, Redis, log drain → core 1)' : 'OFF (needs taskset and ≥ 2 cores)'}`)
-  log(`bench: data plane run as ${opts.dp === 'bundle' ? 'one esbuild bundle (plain node)' : 'node --import tsx'}`)
+  log(`bench: data plane run as ${opts.dp === 'bundle' ? 'npm run start:data-plane does (data-plane/dist/server.mjs, plain node)' : 'node --import tsx data-plane/src/server.ts'}`)
   log(`bench: rounds ${opts.rounds}, shapes ${opts.shapes.join(',')}, rates ${opts.rates.join(',')} + max, upstream TTFB ${opts.ttfbs.join(',')} ms, cells ${opts.warmupMs}+${opts.measureMs} ms`)
 
   if (opts.targets.includes('portkey')) ensurePortkey(log)
@@ -229,7 +228,6 @@ async function main(): Promise<void> {
   let switchyardInfra: SwitchyardInfra | null = null
   let dataPlane: RunningDataPlane | null = null
   let drained = 0
-  let bundle: DataPlaneBundle | null = null
   for (const name of opts.targets) {
     if (name === 'direct') {
       targets.push({ name, origin: upstreamOrigin, pid: null, probeFile: null, upstreamOrigin })
@@ -245,7 +243,7 @@ async function main(): Promise<void> {
           '--import',
           'tsx',
           '--import',
-          join(REPO_ROOT, 'test/bench/probe.ts'),
+          join(REPO_ROOT, 'test/bench/probe.mjs'),
           join(REPO_ROOT, 'test/bench/floor-proxy.ts'),
           String(port),
           upstreamOrigin,
@@ -263,8 +261,7 @@ async function main(): Promise<void> {
         drained = (await infra.close()).drained
       })
       const probeFile = join(workDir, 'probe-switchyard.json')
-      bundle = opts.dp === 'bundle' ? bundleDataPlane(join(workDir, 'bundle')) : null
-      const dp = await startDataPlane(infra, { probeFile, bundle, nodeFlags: opts.liveHeap ? ['--expose-gc'] : [] })
+      const dp = await startDataPlane(infra, { probeFile, runAs: opts.dp, nodeFlags: opts.liveHeap ? ['--expose-gc'] : [] })
       dataPlane = dp
       cleanups.push(() => dp.stop())
       targets.push({ name, origin: dp.origin, pid: dp.proc.pid, probeFile, switchyardKey: infra.virtualKey, upstreamOrigin })
@@ -338,7 +335,7 @@ async function main(): Promise<void> {
   if (opts.profile && switchyardInfra && syTarget) {
     await (dataPlane as RunningDataPlane | null)?.stop()
     const dir = join(resultsDir, `${runId}-profile`)
-    const profiled = await startDataPlane(switchyardInfra, { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`], bundle })
+    const profiled = await startDataPlane(switchyardInfra, { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`], runAs: opts.dp })
     cleanups.push(() => profiled.stop())
     const target: Target = { ...syTarget, origin: profiled.origin, pid: profiled.proc.pid }
     // Start-up and a first warm-up (JIT, connections) stay out of the summary.
@@ -380,7 +377,7 @@ async function main(): Promise<void> {
       portkey: { version: PORTKEY_VERSION, honoNodeServer: HONO_NODE_SERVER_VERSION },
       switchyard: {
         mode: 'NODE_ENV=production, Redis on, logging on (stream drained by bench/log-drain.ts on core 1)',
-        runAs: opts.dp === 'bundle' ? 'esbuild bundle, plain node' : 'node --import tsx data-plane/src/server.ts',
+        runAs: opts.dp === 'bundle' ? 'data-plane/dist/server.mjs with plain node (npm run start:data-plane)' : 'node --import tsx data-plane/src/server.ts',
         redis: switchyardInfra?.privateRedis ? 'private redis-server on core 1' : (switchyardInfra?.redisUrl ?? null),
         logEventsDrained: drained,
       },

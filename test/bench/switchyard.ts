@@ -1,21 +1,19 @@
-import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { buildKeyring, providerCredentialAad, seal } from '@switchyard/shared/crypto'
 import { createRedisInfra } from '@switchyard/shared/infra'
 import { generateVirtualKey, hashVirtualKey } from '@switchyard/shared/keys'
 import { ConfigSnapshot, type ConfigSnapshotInput } from '@switchyard/shared/snapshot'
 import { Redis } from 'ioredis'
 import { freePort, isListening } from '../support/ports.ts'
-import { childEnv, REPO_ROOT } from '../support/processes.ts'
+import { childEnv, dataPlaneBundle, REPO_ROOT } from '../support/processes.ts'
 import { type Proc, startProc } from './proc.ts'
 import { CONNECTIONS, UPSTREAM_KEY } from './shapes.ts'
 
-// Switchyard's data plane in production mode, the way `npm run start:data-plane` runs it:
-// NODE_ENV=production, Redis on (snapshot + log stream), a sealed-credential snapshot with one
+// Switchyard's data plane in production mode, the way `npm run start:data-plane` runs it (its
+// bundle, data-plane/bin/build.mjs, with plain node): NODE_ENV=production, Redis on (snapshot + log stream), a sealed-credential snapshot with one
 // virtual key published straight to Redis, request logging on, drained by a consumer on the
 // driver core. Redis is a private redis-server pinned to the driver core when one is on PATH
 // (else REDIS_URL / 127.0.0.1:6379 with a unique prefix, cleaned up after).
@@ -106,41 +104,14 @@ export async function startSwitchyardInfra(upstreamOrigin: string): Promise<Swit
   }
 }
 
-/**
- * `--dp bundle`: the data plane bundled into one ESM file with the esbuild that tsx ships (what
- * a build step would produce), run by plain node, to measure what the tsx loader costs at run
- * time (its loader thread, esbuild, the transpiled-source caches) against `node --import tsx`.
- */
-export interface DataPlaneBundle {
-  server: string
-  probe: string
-}
-
-export function bundleDataPlane(outDir: string): DataPlaneBundle {
-  const require = createRequire(import.meta.url)
-  const tsxDir = dirname(require.resolve('tsx/package.json'))
-  const esbuild = join(dirname(createRequire(join(tsxDir, 'package.json')).resolve('esbuild/package.json')), 'bin/esbuild')
-  execFileSync(esbuild, [
-    `server=${join(REPO_ROOT, 'data-plane/src/server.ts')}`,
-    `probe=${join(REPO_ROOT, 'test/bench/probe.ts')}`,
-    '--bundle',
-    '--platform=node',
-    '--format=esm',
-    '--target=node20',
-    `--outdir=${outDir}`,
-    '--out-extension:.js=.mjs',
-    "--banner:js=import { createRequire as __bench_cr } from 'node:module'; const require = __bench_cr(import.meta.url);",
-    '--log-level=error',
-  ])
-  return { server: join(outDir, 'server.mjs'), probe: join(outDir, 'probe.mjs') }
-}
+/** How the data plane process is run: as `npm run start:data-plane` runs it, or from its sources under tsx (diagnosis). */
+export type DataPlaneRunAs = 'bundle' | 'tsx'
 
 export interface DataPlaneOptions {
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[]
   probeFile?: string | null
-  /** Run this bundle (bundleDataPlane) with plain node instead of the sources through tsx. */
-  bundle?: DataPlaneBundle | null
+  runAs?: DataPlaneRunAs
 }
 
 export interface RunningDataPlane {
@@ -163,10 +134,11 @@ export async function startDataPlane(infra: SwitchyardInfra, options: DataPlaneO
     SWITCHYARD_ALLOW_PRIVATE_UPSTREAMS: 'loopback',
     BENCH_PROBE_FILE: options.probeFile ?? undefined,
   })
-  const { bundle, probeFile } = options
-  const args = bundle
-    ? [...(probeFile ? ['--import', bundle.probe] : []), ...(options.nodeFlags ?? []), bundle.server]
-    : ['--import', 'tsx', ...(probeFile ? ['--import', join(REPO_ROOT, 'test/bench/probe.ts')] : []), ...(options.nodeFlags ?? []), join(REPO_ROOT, 'data-plane/src/server.ts')]
+  const probe = options.probeFile ? ['--import', join(REPO_ROOT, 'test/bench/probe.mjs')] : []
+  const args =
+    options.runAs === 'tsx'
+      ? ['--import', 'tsx', ...probe, ...(options.nodeFlags ?? []), join(REPO_ROOT, 'data-plane/src/server.ts')]
+      : [...probe, ...(options.nodeFlags ?? []), await dataPlaneBundle()]
   const proc = startProc('switchyard', 'target', process.execPath, args, env, REPO_ROOT)
   const origin = `http://127.0.0.1:${port}`
   await proc.waitFor(/data plane listening/, 60_000)

@@ -7,7 +7,7 @@ import { startFakeProviders } from '../fake-providers/server.ts'
 import { adminApi, waitForReady } from '../support/admin-api.ts'
 import { createTestDatabase, dumpDatabase } from '../support/databases.ts'
 import { freePort } from '../support/ports.ts'
-import { type RunningProcess, startTs } from '../support/processes.ts'
+import { type RunningProcess, startDataPlaneBundle, startTs } from '../support/processes.ts'
 import { dumpRedis } from '../support/redis-dump.ts'
 import { type PrivateRedis, privateRedis } from '../support/redis-server.ts'
 import {
@@ -54,7 +54,7 @@ describe('separate processes sharing Redis', () => {
     dataUrl = `http://127.0.0.1:${dp}`
     controlPlane = startTs('control-plane/server/main.ts', ['control-plane'], cpEnv)
     await waitForReady(controlUrl)
-    dataPlane = startTs('data-plane/src/server.ts', [], dpEnv)
+    dataPlane = await startDataPlaneBundle(dpEnv)
     expect(await waitForReady(dataUrl)).toMatchObject({ status: 'ready', snapshotVersion: expect.any(Number) })
   })
 
@@ -125,7 +125,7 @@ describe('separate processes sharing Redis', () => {
 
     expect(await dataPlane.stop()).toBe(0)
     await redis.stop()
-    dataPlane = startTs('data-plane/src/server.ts', [], dpEnv)
+    dataPlane = await startDataPlaneBundle(dpEnv)
     expect(await waitForReady(dataUrl, 20_000)).toMatchObject({ status: 'ready', snapshotVersion })
 
     const ok = await fetch(`${dataUrl}/v1/chat/completions`, {

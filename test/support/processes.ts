@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -28,7 +28,22 @@ export function childEnv(env: Record<string, string | undefined>): NodeJS.Proces
 
 /** Runs a TypeScript entry of the repo with tsx, the way the package scripts do. */
 export function startTs(entry: string, args: string[], env: Record<string, string | undefined>): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, entry), ...args], {
+  return startNode(entry, ['--import', 'tsx', join(REPO_ROOT, entry), ...args], env)
+}
+
+/** The data plane's bundle (built first when its sources changed), as `npm run start:data-plane` runs it. */
+export async function dataPlaneBundle(): Promise<string> {
+  const build = (await import(pathToFileURL(join(REPO_ROOT, 'data-plane/bin/build.mjs')).href)) as { ensureDataPlaneBuild(): Promise<string> }
+  return build.ensureDataPlaneBuild()
+}
+
+/** Runs the data plane alone the way `npm run start:data-plane` does: its bundle, with plain node. */
+export async function startDataPlaneBundle(env: Record<string, string | undefined>): Promise<RunningProcess> {
+  return startNode('data-plane bundle', [await dataPlaneBundle()], env)
+}
+
+function startNode(entry: string, nodeArgs: string[], env: Record<string, string | undefined>): RunningProcess {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: REPO_ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import type { RequestLogEvent } from '@switchyard/shared/events'
+import { type RequestLogEvent, serializeRequestLogEvent } from '@switchyard/shared/events'
 import type { LogStream } from '@switchyard/shared/infra'
 import type { FastifyBaseLogger } from 'fastify'
 
@@ -31,7 +31,7 @@ export class LogEmitter {
   }
 
   emit(event: RequestLogEvent): void {
-    this.buffer.push(JSON.stringify(event))
+    this.buffer.push(serializeRequestLogEvent(event))
     this.trim()
     this.schedule(this.failures === 0 ? this.flushIntervalMs : Math.min(5_000, this.flushIntervalMs * 2 ** this.failures))
   }

@@ -5,9 +5,9 @@ import type { ChatRequestInput } from './types.ts'
 // by the upstream model id (and any other top-level member the adapter must set), spliced in
 // place (json/members.ts) — never re-serialized, so the provider sees what the client sent.
 
-export function passthroughBody(input: Pick<ChatRequestInput, 'body' | 'rawBody' | 'upstreamModel'>, members: Readonly<Record<string, unknown>> = {}): Buffer | string {
+export function passthroughBody(input: Pick<ChatRequestInput, 'body' | 'rawBody' | 'upstreamModel'>, members?: Readonly<Record<string, unknown>>): Buffer | string {
   const replacements: Record<string, string> = { model: JSON.stringify(input.upstreamModel) }
-  for (const [name, value] of Object.entries(members)) replacements[name] = JSON.stringify(value)
-  const spliced = input.rawBody ? replaceMembers(input.rawBody, replacements) : null
+  for (const name in members) replacements[name] = JSON.stringify(members[name])
+  const spliced = input.rawBody ? replaceMembers(input.rawBody, replacements, input.body) : null
   return spliced ?? JSON.stringify({ ...input.body, ...members, model: input.upstreamModel })
 }

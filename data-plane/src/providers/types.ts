@@ -69,6 +69,7 @@ export type BuiltRequest = UpstreamRequest & { degraded?: readonly string[] }
  */
 export interface EndpointCapability {
   buildRequest(input: ChatRequestInput): BuiltRequest
+  /** Reads a whole 2xx answer's top-level `model` and `usage` (the only members the passthrough relay parses). */
   readResponse(json: unknown): ResponseFacts
   /** Streaming endpoints only. */
   createStreamReader?(): StreamReader
@@ -79,6 +80,7 @@ export interface ProviderAdapter {
   /** The upstream response header carrying the provider's own request id. */
   requestIdHeader: string
   buildChatRequest(input: ChatRequestInput): BuiltRequest
+  /** Reads a whole 2xx answer's top-level `model` and `usage` (the only members the passthrough relay parses). */
   readResponse(json: unknown): ResponseFacts
   createStreamReader(): StreamReader
   translator?: ProviderTranslator

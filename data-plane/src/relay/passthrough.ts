@@ -2,6 +2,7 @@ import type { GatewayError } from '../errors.ts'
 import type { RequestContext } from '../pipeline/context.ts'
 import { renderStreamError } from '../plugins/error-handler.ts'
 import type { ProviderAdapter, ResponseFacts, StreamEventFacts, StreamReader } from '../providers/types.ts'
+import { pickMembers } from '../json/members.ts'
 import type { SseEvent } from '../upstream/sse.ts'
 import type { FrameSink, Relaying, StreamPipe, WholeAnswer } from './relaying.ts'
 
@@ -10,6 +11,24 @@ import type { FrameSink, Relaying, StreamPipe, WholeAnswer } from './relaying.ts
 // client's behalf, the final usage-only event is dropped.
 
 const NO_FACTS: ResponseFacts = { usage: null, model: null }
+/** What every passthrough adapter's readResponse reads of a whole answer: its top-level model and usage. */
+const RESPONSE_MEMBERS = ['model', 'usage']
+/** Below this, JSON.parse of the whole answer is cheaper than finding the two members in it. */
+const PICK_ABOVE_BYTES = 16 * 1024
+
+/**
+ * The answer's model and usage: a long answer (a long completion, embeddings) has only those
+ * members parsed, the rest skipped. Null when it is not a JSON object: it is relayed as-is all
+ * the same, and usage stays unknown.
+ */
+function readMembers(bytes: Buffer): unknown {
+  if (bytes.length > PICK_ABOVE_BYTES) return pickMembers(bytes, RESPONSE_MEMBERS)
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown
+  } catch {
+    return null
+  }
+}
 
 /**
  * A class, not an object literal with getters: a literal's accessors are closures made per call,
@@ -61,15 +80,8 @@ class PassthroughPipe implements StreamPipe {
 export function passthroughRelaying(ctx: RequestContext, adapter: ProviderAdapter): Relaying {
   return {
     whole(status, bytes, contentType) {
-      let facts = NO_FACTS
-      if (status >= 200 && status < 300) {
-        try {
-          facts = adapter.readResponse(JSON.parse(bytes.toString('utf8')))
-        } catch {
-          // Not JSON: relayed as-is all the same; usage stays unknown.
-        }
-      }
-      return { status, body: bytes, contentType, facts }
+      const read = status >= 200 && status < 300 ? readMembers(bytes) : null
+      return { status, body: bytes, contentType, facts: read ? adapter.readResponse(read) : NO_FACTS }
     },
     stream: () => new PassthroughPipe(ctx, adapter),
   }

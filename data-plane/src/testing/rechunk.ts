@@ -1,15 +1,7 @@
 // Property tests re-chunk recorded streams at random byte boundaries. The generator is seeded
 // so a failure is reproducible from its seed.
 
-export function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { mulberry32 } from '@switchyard/shared/testing'
 
 /** Sorted, distinct cut positions inside a buffer of `length` bytes (up to `maxCuts` of them). */
 export function randomCuts(length: number, random: () => number, maxCuts = 60): number[] {

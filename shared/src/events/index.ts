@@ -1,1 +1,2 @@
 export * from './request-log-event.ts'
+export * from './serialize.ts'

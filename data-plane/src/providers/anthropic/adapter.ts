@@ -21,6 +21,7 @@ export { DEFAULT_ANTHROPIC_VERSION }
 const SKIPPED_EVENTS = new Set(['ping', 'content_block_start', 'content_block_delta', 'content_block_stop'])
 
 const CONTINUE: StreamEventFacts = { done: false, usageOnly: false }
+const DONE: StreamEventFacts = { done: true, usageOnly: false }
 
 function parseEvent(data: string) {
   try {
@@ -39,10 +40,12 @@ function createStreamReader(): StreamReader {
     read(sse) {
       const event = sse.event
       if (event !== null && SKIPPED_EVENTS.has(event)) return CONTINUE
+      // The end carries nothing to read: known by its name (Anthropic names every event).
+      if (event === 'message_stop') return DONE
       const parsed = parseEvent(sse.data ?? '')
       if (!parsed) return CONTINUE
       if (parsed.type === 'error') return { ...CONTINUE, errorStatus: statusOfErrorType(parsed.error?.type) }
-      if (parsed.type === 'message_stop') return { done: true, usageOnly: false }
+      if (parsed.type === 'message_stop') return DONE
       if (parsed.type === 'message_start') reader.model ??= parsed.message?.model ?? null
       const update = parsed.type === 'message_start' ? parsed.message?.usage : parsed.type === 'message_delta' ? parsed.usage : null
       if (update) {

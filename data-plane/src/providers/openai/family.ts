@@ -34,6 +34,7 @@ function readFacts(json: unknown): ResponseFacts & { emptyChoices: boolean } {
   return { usage: usageOf(parsed.data.usage), model: parsed.data.model ?? null, emptyChoices: Array.isArray(choices) && choices.length === 0 }
 }
 
+const NOTHING_DEGRADED: readonly string[] = []
 const DONE = Buffer.from('[DONE]')
 const USAGE_KEY = Buffer.from('"usage"')
 const ERROR_KEY = Buffer.from('"error"')
@@ -151,50 +152,45 @@ function readResponse(json: unknown): ResponseFacts {
   return { usage, model }
 }
 
-interface Send {
-  operation: OpenAIOperation
-  upstreamModel: string
-  stream: boolean
-  accept: string | undefined
-}
-
 export function createOpenAIFamilyAdapter(spec: OpenAIFamilySpec): ProviderAdapter {
-  const request = (provider: RuntimeProvider, body: string | Buffer, send: Send, degraded: readonly string[]) => ({
-    url: spec.url(provider, send.operation, send.upstreamModel),
-    method: 'POST' as const,
-    headers: {
-      'content-type': 'application/json',
-      accept: send.accept ?? (send.stream ? 'text/event-stream' : 'application/json'),
-      ...spec.authHeaders(provider),
-    },
-    body,
-    degraded,
-  })
+  // Per connection, not per request: the auth header strings only change with a new snapshot.
+  const auth = new WeakMap<RuntimeProvider, Record<string, string>>()
+  const authOf = (provider: RuntimeProvider) => {
+    let headers = auth.get(provider)
+    if (!headers) auth.set(provider, (headers = spec.authHeaders(provider)))
+    return headers
+  }
+  const request = (provider: RuntimeProvider, operation: OpenAIOperation, upstreamModel: string, stream: boolean, accept: string | undefined, body: string | Buffer, degraded: readonly string[]) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: accept ?? (stream ? 'text/event-stream' : 'application/json') }
+    const credentials = authOf(provider)
+    for (const name in credentials) headers[name] = credentials[name] as string
+    return { url: spec.url(provider, operation, upstreamModel), method: 'POST' as const, headers, body, degraded }
+  }
   /** The client's body for this server: spliced when its quirks change nothing, else the adapted copy. */
-  const bodyFor = (input: ChatRequestInput, members: Record<string, unknown>) => {
+  const bodyFor = (input: ChatRequestInput, members: Record<string, unknown> | undefined) => {
     const quirks = spec.quirks(input.provider)
     if (quirks !== NO_QUIRKS) {
       const adapted = applyQuirks({ ...input.body, ...members, model: input.upstreamModel }, quirks)
       if (adapted.degraded.length > 0) return { body: JSON.stringify(adapted.body), degraded: adapted.degraded }
     }
-    return { body: passthroughBody(input, members), degraded: [] }
+    return { body: passthroughBody(input, members), degraded: NOTHING_DEGRADED }
   }
   const passthrough = (operation: OpenAIOperation) => (input: ChatRequestInput) => {
-    const { body, degraded } = bodyFor(input, {})
-    return request(input.provider, body, { ...input, operation }, degraded)
+    const { body, degraded } = bodyFor(input, undefined)
+    return request(input.provider, operation, input.upstreamModel, input.stream, input.accept, body, degraded)
   }
 
   const adapter: ProviderAdapter = {
     wire: 'openai',
     requestIdHeader: 'x-request-id',
     buildChatRequest(input) {
-      const members: Record<string, unknown> = {}
+      let members: Record<string, unknown> | undefined
       if (input.stream && !input.clientWantsUsage && spec.quirks(input.provider).streamOptions) {
         const streamOptions = typeof input.body.stream_options === 'object' && input.body.stream_options !== null ? input.body.stream_options : {}
-        members.stream_options = { ...streamOptions, include_usage: true }
+        members = { stream_options: { ...streamOptions, include_usage: true } }
       }
       const { body, degraded } = bodyFor(input, members)
-      return request(input.provider, body, { ...input, operation: 'chat' }, degraded)
+      return request(input.provider, 'chat', input.upstreamModel, input.stream, input.accept, body, degraded)
     },
     readResponse,
     createStreamReader: createChatStreamReader,
@@ -203,7 +199,7 @@ export function createOpenAIFamilyAdapter(spec: OpenAIFamilySpec): ProviderAdapt
         const maxTokensField = spec.quirks(provider).maxTokensField
         const { body, degraded } = toOpenAIBody(canonical, { upstreamModel, providerType: provider.type, maxTokensField })
         const adapted = applyQuirks(body, spec.quirks(provider))
-        const built = request(provider, JSON.stringify(adapted.body), { operation: 'chat', upstreamModel, stream: canonical.stream, accept: undefined }, adapted.degraded)
+        const built = request(provider, 'chat', upstreamModel, canonical.stream, undefined, JSON.stringify(adapted.body), adapted.degraded)
         return { request: built, degraded: [...new Set([...degraded, ...built.degraded])] }
       },
       fromUpstream: completionFromOpenAI,

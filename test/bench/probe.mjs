@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 
-// Preloaded into the targets the bench owns the command line of (`--import <this>`): measures
+// Preloaded into the targets the bench owns the command line of (`--import <this>`; plain
+// JavaScript, so it loads into the data plane's bundle run by plain node as into tsx): measures
 // event-loop delay with perf_hooks (a 10 ms libuv timer, nothing on the request path). On
 // SIGUSR2 it writes {seq, p50, p99, max, mean} in ms to BENCH_PROBE_FILE and starts over, with
 // the heap in use (after a full GC when the process runs with --expose-gc: the live heap).
@@ -13,7 +14,7 @@ if (file) {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
   histogram.enable()
   let seq = 0
-  const ms = (ns: number) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100)
+  const ms = (ns) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100)
   process.on('SIGUSR2', () => {
     seq += 1
     const report = {
@@ -25,7 +26,7 @@ if (file) {
       heapUsedMb: 0,
       liveHeap: false,
     }
-    const gc = (globalThis as { gc?: () => void }).gc
+    const gc = globalThis.gc
     if (gc) gc()
     report.heapUsedMb = Math.round(process.memoryUsage().heapUsed / 1e5) / 10
     report.liveHeap = gc !== undefined

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { RequestLogEvent } from './request-log-event.ts'
+import { mulberry32 } from '../testing/random.ts'
+import { serializeRequestLogEvent } from './serialize.ts'
+
+describe('serializeRequestLogEvent', () => {
+  it('round-trips through the schema for every combination of present and default members (property)', () => {
+    const random = mulberry32(11)
+    const maybe = <T>(value: T): T | null => (random() < 0.5 ? null : value)
+    const text = () => ['plain', 'quote " and \\ backslash', 'ünïcødé 🚀', 'line\nbreak', ''][Math.floor(random() * 5)] as string
+    for (let i = 0; i < 500; i++) {
+      const event = RequestLogEvent.parse({
+        eventVersion: 1,
+        requestId: `req_${i}${text()}`,
+        createdAt: new Date(1_700_000_000_000 + i * 997).toISOString(),
+        teamId: 'team_1',
+        virtualKeyId: maybe('vk_1'),
+        snapshotVersion: maybe(i),
+        endpoint: '/v1/chat/completions',
+        provider: maybe(text()),
+        model: maybe(text()),
+        stream: random() < 0.5,
+        status: [200, 400, 499, 502][i % 4],
+        outcome: (['success', 'error', 'incomplete', 'client_cancelled'] as const)[i % 4],
+        errorCode: maybe('SY_ERR_UPSTREAM_STATUS'),
+        latencyMs: i,
+        ttftMs: maybe(i % 7),
+        usage: maybe({ promptTokens: maybe(3), completionTokens: maybe(4), totalTokens: maybe(7), cachedPromptTokens: maybe(1), reasoningTokens: maybe(2) }),
+        costUsd: maybe('0.000123'),
+        cacheStatus: (['miss', 'hit', 'bypass'] as const)[i % 3],
+        attempts: random() < 0.3 ? [] : [{ provider: text(), providerId: maybe('prov_1'), model: text(), status: 200, latencyMs: 5, errorCode: maybe('X'), upstreamRequestId: maybe(text()) }],
+        metadata: random() < 0.7 ? {} : { session: text(), 'x"y': 'z' },
+      })
+      const wire = serializeRequestLogEvent(event)
+      expect(RequestLogEvent.parse(JSON.parse(wire)), wire).toEqual(event)
+      expect(wire.length).toBeLessThanOrEqual(JSON.stringify(event).length)
+    }
+  })
+
+  it('leaves out the members that hold their defaults', () => {
+    const event = RequestLogEvent.parse({
+      requestId: 'req_1',
+      createdAt: '2026-12-02T00:00:00.000Z',
+      teamId: 'team_1',
+      virtualKeyId: null,
+      endpoint: '/v1/messages',
+      provider: null,
+      model: null,
+      stream: false,
+      status: 401,
+      outcome: 'error',
+      latencyMs: 0,
+    })
+    expect(JSON.parse(serializeRequestLogEvent(event))).toEqual({
+      requestId: 'req_1',
+      createdAt: '2026-12-02T00:00:00.000Z',
+      teamId: 'team_1',
+      virtualKeyId: null,
+      endpoint: '/v1/messages',
+      provider: null,
+      model: null,
+      stream: false,
+      status: 401,
+      outcome: 'error',
+      latencyMs: 0,
+    })
+  })
+})
