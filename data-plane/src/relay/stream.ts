@@ -8,12 +8,12 @@ import { type SseEvent, SseDecoder } from '../upstream/sse.ts'
 import { type BodySink, upstreamError } from '../upstream/client.ts'
 import type { FrameSink, Relaying, StreamPipe } from './relaying.ts'
 
-// A streamed upstream answer, pushed chunk by chunk as undici parses it: each chunk is split into
-// events, the StreamPipe says what the client gets for each (passthrough: its raw bytes, never
-// re-serialized; translated: the client's frames). What the chunks of one socket read yield is
-// written once, at the end of that same tick (a chunked upstream delivers every HTTP chunk —
-// often one per event — separately): one write instead of one per event, and nothing waits for
-// a later read, so there is no coalescing delay.
+// A streamed upstream answer, pushed chunk by chunk as undici parses it. The chunks one socket
+// read yields (a chunked upstream delivers every HTTP chunk — often one per event — separately)
+// are taken together at the end of that same tick: split into events, the StreamPipe says what
+// the client gets for each (passthrough: its raw bytes, never re-serialized; translated: the
+// client's frames), and that is written at once. One decode and one write per read instead of
+// one per event, and nothing waits for a later read: no coalescing delay.
 // Nothing is sent before the first event with data has arrived: if that event is an in-band
 // error (Anthropic's `event: error` on an HTTP 200, e.g. overloaded_error), the stream never
 // started, so it is relayed as an error response with the status the error stands for. A
@@ -25,17 +25,19 @@ type Phase = 'opening' | 'streaming' | 'over'
 class StreamRelayer implements BodySink, FrameSink {
   private phase: Phase = 'opening'
   private readonly decoder: SseDecoder | StreamFramer
-  /** What the client gets for the chunk being read. */
+  /** Upstream chunks of the current tick, not decoded yet. */
+  private chunks: Buffer[] = []
+  /** What the client gets for the chunks being read. */
   private pieces: (Buffer | string)[] = []
   /** Events before the first one with data (comments), forwarded ahead of it. */
   private lead: SseEvent[] = []
   private sawEnd = false
   private upstreamFailed = false
   private waitingForDrain = false
-  private flushQueued = false
-  private readonly flushTask = () => {
-    this.flushQueued = false
-    this.flush()
+  private readQueued = false
+  private readonly readTask = () => {
+    this.readQueued = false
+    if (this.read()) this.flush()
   }
 
   constructor(
@@ -57,20 +59,29 @@ class StreamRelayer implements BodySink, FrameSink {
 
   data(chunk: Buffer): void {
     if (this.phase === 'over') return
-    try {
-      for (const event of this.decoder.push(chunk)) this.event(event)
-    } catch (err) {
-      this.error(upstreamError(err))
-      return
-    }
-    if (!this.flushQueued && this.pieces.length > 0) {
-      this.flushQueued = true
-      queueMicrotask(this.flushTask)
+    this.chunks.push(chunk)
+    if (!this.readQueued) {
+      this.readQueued = true
+      queueMicrotask(this.readTask)
     }
   }
 
+  /** Decodes the chunks taken so far and reads their events; false when that failed the stream. */
+  private read(): boolean {
+    const chunks = this.chunks
+    if (chunks.length === 0 || this.phase === 'over') return this.phase !== 'over'
+    this.chunks = []
+    try {
+      for (const event of this.decoder.push(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks))) this.event(event)
+    } catch (err) {
+      this.error(upstreamError(err))
+      return false
+    }
+    return true
+  }
+
   end(): void {
-    if (this.phase === 'over') return
+    if (this.phase === 'over' || !this.read()) return
     try {
       for (const event of this.decoder.end()) this.event(event)
     } catch (err) {
@@ -97,6 +108,8 @@ class StreamRelayer implements BodySink, FrameSink {
 
   error(err: GatewayError): void {
     if (this.phase === 'over') return
+    // What arrived before the failure still goes out ahead of it.
+    if (this.chunks.length > 0 && !this.read()) return
     if (this.phase === 'opening') {
       this.failOpening(err)
       return
