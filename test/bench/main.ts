@@ -38,6 +38,7 @@ const { values: args } = parseArgs({
     targets: { type: 'string' },
     ttfb: { type: 'string' },
     warmup: { type: 'string' },
+    'warm-start': { type: 'string' },
     measure: { type: 'string' },
     concurrency: { type: 'string' },
     streams: { type: 'string' },
@@ -62,6 +63,8 @@ if (args.help) {
   --targets a,b       ${TARGET_NAMES.join(',')}      --no-portkey  skip the peer
   --ttfb 0,50         upstream time to first byte (ms)
   --warmup MS --measure MS   per cell (default 1000 / 3000)
+  --warm-start MS     unmeasured closed-loop load per target and shape before the first round (default 2000;
+                      500 with --quick): JIT tiers and heap sizing settle for every target alike
   --concurrency N     closed-loop connections (default 64; 512 when the upstream TTFB is > 0)
   --streams N         concurrent slow streams in the streams scenario (default 1000)   --no-streams
   --profile           also profile the data plane (--cpu-prof) under max load and summarize it
@@ -85,6 +88,7 @@ const opts = {
   targets: (list(args.targets) ?? [...TARGET_NAMES]).filter((t) => !(args['no-portkey'] && t === 'portkey')) as TargetName[],
   ttfbs: (list(args.ttfb) ?? (full ? ['0', '50'] : ['0'])).map(Number),
   warmupMs: Number(args.warmup ?? (quick ? 500 : 1000)),
+  warmStartMs: Number(args['warm-start'] ?? (quick ? 500 : 2000)),
   measureMs: Number(args.measure ?? (quick ? 1500 : full ? 5000 : 3000)),
   concurrency: args.concurrency ? Number(args.concurrency) : null,
   streams: args['no-streams'] ? 0 : Number(args.streams ?? (quick ? 200 : 1000)),
@@ -95,7 +99,7 @@ const opts = {
 }
 for (const s of opts.shapes) if (!ALL_SHAPES.includes(s)) throw new Error(`unknown shape ${s}`)
 for (const t of opts.targets) if (!TARGET_NAMES.includes(t)) throw new Error(`unknown target ${t}`)
-const defaultRun = !full && !quick && Object.keys(args).every((k) => ['full', 'quick', 'no-streams', 'profile', 'no-portkey', 'help', 'dp', 'nice', 'live-heap'].includes(k))
+const defaultRun = !full && !quick && Object.keys(args).every((k) => ['full', 'quick', 'no-streams', 'profile', 'no-portkey', 'help', 'dp', 'nice', 'live-heap', 'warm-start'].includes(k))
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -279,6 +283,16 @@ async function main(): Promise<void> {
   const identity: IdentityResult[] = await checkIdentity(targets, opts.shapes, upstreamOrigin)
   for (const r of identity) log(`  ${r.target} ${r.shape} ${r.variant}: ${r.verdict} (${r.detail}); upstream body: ${r.requestBody}`)
 
+  // Every target starts cold (the JIT has compiled nothing, the heap is at its initial size);
+  // all of them get the same unmeasured load first, so the first measured cells are not the
+  // first seconds of a process.
+  if (opts.warmStartMs > 0) {
+    log(`bench: warming every target up (${opts.warmStartMs} ms of closed-loop load per shape, not measured)`)
+    for (const target of targets) {
+      for (const shape of opts.shapes) await closedLoop(requestSpec(target, shape), { concurrency: 64, warmupMs: 0, measureMs: opts.warmStartMs })
+    }
+  }
+
   const measurements: Measurement[] = []
   const loads: Load[] = [...opts.rates, 'max']
   for (let round = 0; round < opts.rounds; round++) {
@@ -371,6 +385,7 @@ async function main(): Promise<void> {
       rates: opts.rates,
       shapes: opts.shapes,
       ttfbs: opts.ttfbs,
+      warmStartMs: opts.warmStartMs,
       warmupMs: opts.warmupMs,
       measureMs: opts.measureMs,
       targets: opts.targets,
