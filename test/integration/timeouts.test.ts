@@ -9,8 +9,8 @@ import { ask, expectTerminalError, type Family, logOf, publishAllProviders } fro
 // Per-connection upstream timeouts (issue #3): connect, first byte, idle between stream chunks,
 // total. Before any byte each ends the attempt with a 504 in the caller's format (OpenAI
 // `upstream_timeout`, Anthropic `timeout_error`); once streaming, with a terminal in-band error,
-// logged `incomplete`. undici's header/body timers tick at about 1 s, so the connections get
-// 500 ms timeouts and the assertions only bound the time by the fakes' own delays.
+// logged `incomplete`. The connections get 500 ms timeouts and the assertions only bound the
+// time by the fakes' own delays.
 //
 // Connect: a TCP connect on loopback cannot be made to hang reliably (the kernel completes the
 // handshake for any listener), so the `hang` connection is `https://` to a TCP server that

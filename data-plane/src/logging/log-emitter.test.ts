@@ -55,6 +55,19 @@ describe('LogEmitter', () => {
     await emitter.close()
   })
 
+  it('sends a full batch at once instead of waiting for the interval', async () => {
+    const { stream, accepted, state } = flakyStream()
+    const emitter = new LogEmitter({ logs: stream, log: silent, flushIntervalMs: 60_000, eagerBatch: 3 })
+    emitter.emit(event('req_1'))
+    emitter.emit(event('req_2'))
+    await new Promise((r) => setTimeout(r, 30))
+    expect(accepted).toHaveLength(0)
+    emitter.emit(event('req_3'))
+    await expect.poll(() => accepted.length, { timeout: 1_000 }).toBe(3)
+    expect(state.calls).toBe(1)
+    await emitter.close()
+  })
+
   it('keeps events while the stream is down and delivers them, in order, once it is back', async () => {
     const { stream, accepted, state } = flakyStream()
     state.down = true

@@ -3,13 +3,18 @@ import type { LogStream } from '@switchyard/shared/infra'
 import type { FastifyBaseLogger } from 'fastify'
 
 // Request log events leave the hot path here: `emit` only serializes and buffers; a timer
-// flushes batches to the log stream. While the stream is unavailable the buffer keeps the
-// newest events up to a bound and retries with back-off; `close` flushes what is left.
+// flushes batches to the log stream — after `flushIntervalMs` when traffic is light, at once
+// when `eagerBatch` events are waiting. (Under load, events that waited the full interval
+// outlived two young-generation GCs and were copied into the old generation, the data plane's
+// main source of heap growth.) While the stream is unavailable the buffer keeps the newest
+// events up to a bound and retries with back-off; `close` flushes what is left.
 
 export interface LogEmitterOptions {
   logs: LogStream
   log: Pick<FastifyBaseLogger, 'warn' | 'error'>
   flushIntervalMs?: number
+  /** This many waiting events are sent without waiting for the interval. */
+  eagerBatch?: number
   batchSize?: number
   maxBuffered?: number
 }
@@ -17,15 +22,18 @@ export interface LogEmitterOptions {
 export class LogEmitter {
   private buffer: string[] = []
   private timer: NodeJS.Timeout | null = null
+  private timerDelayMs = 0
   private flushing: Promise<void> | null = null
   private failures = 0
   private dropped = 0
   private readonly flushIntervalMs: number
+  private readonly eagerBatch: number
   private readonly batchSize: number
   private readonly maxBuffered: number
 
   constructor(private readonly options: LogEmitterOptions) {
     this.flushIntervalMs = options.flushIntervalMs ?? 50
+    this.eagerBatch = options.eagerBatch ?? 64
     this.batchSize = options.batchSize ?? 256
     this.maxBuffered = options.maxBuffered ?? 50_000
   }
@@ -33,7 +41,9 @@ export class LogEmitter {
   emit(event: RequestLogEvent): void {
     this.buffer.push(serializeRequestLogEvent(event))
     this.trim()
-    this.schedule(this.failures === 0 ? this.flushIntervalMs : Math.min(5_000, this.flushIntervalMs * 2 ** this.failures))
+    if (this.failures > 0) this.schedule(Math.min(5_000, this.flushIntervalMs * 2 ** this.failures))
+    else if (this.buffer.length >= this.eagerBatch && this.timerDelayMs > 0 && !this.flushing) this.reschedule(0)
+    else this.schedule(this.flushIntervalMs)
   }
 
   /** Flushes everything buffered; gives up after `timeoutMs` (the stream may be down). */
@@ -58,8 +68,15 @@ export class LogEmitter {
     }
   }
 
+  private reschedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.schedule(delayMs)
+  }
+
   private schedule(delayMs: number): void {
     if (this.timer) return
+    this.timerDelayMs = delayMs
     this.timer = setTimeout(() => {
       this.timer = null
       void this.flush().then(() => {

@@ -53,7 +53,14 @@ export interface UpstreamBody {
 
 type Phase = 'waiting' | 'headers' | 'ended' | 'failed'
 
-/** One upstream exchange: undici's handler on one side, the head promise and the body sink on the other. */
+/**
+ * One upstream exchange: undici's handler on one side, the head promise and the body sink on the
+ * other. It keeps the provider's time limits itself, with one timer: the total deadline, the
+ * first byte (from the request being written), then the idle time between body chunks (a chunk
+ * only notes the time; the timer checks it when due). undici's own header/body timers are off:
+ * they keep two objects per request alive for half a second, which under load promoted them to
+ * the old generation.
+ */
 class Exchange implements Dispatcher.DispatchHandler, UpstreamBody {
   private controller: Dispatcher.DispatchController | null = null
   private phase: Phase = 'waiting'
@@ -64,17 +71,39 @@ class Exchange implements Dispatcher.DispatchHandler, UpstreamBody {
   private pauseWanted = false
   private cancelReason: Error | null = null
   private timer: NodeJS.Timeout | null = null
+  private readonly totalDeadline: number
+  /** When the request was written (-1: not yet), and when the last body chunk came. */
+  private writtenAt = -1
+  private lastDataAt = 0
   private resolveHead!: (response: UpstreamResponse) => void
   private rejectHead!: (err: GatewayError) => void
   readonly head: Promise<UpstreamResponse>
 
-  constructor(totalMs: number) {
+  constructor(private readonly timeouts: ProviderTimeouts) {
     this.head = new Promise<UpstreamResponse>((resolve, reject) => {
       this.resolveHead = resolve
       this.rejectHead = reject
     })
-    this.timer = setTimeout(() => this.cancel(timeoutError()), totalMs)
+    this.totalDeadline = performance.now() + timeouts.totalMs
+    this.arm(timeouts.totalMs)
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(this.check, Math.max(1, Math.ceil(ms)))
     this.timer.unref()
+  }
+
+  /** Whichever limit is due: cancel with it, or wait for the next one. */
+  private readonly check = () => {
+    this.timer = null
+    if (this.phase === 'ended' || this.phase === 'failed') return
+    const now = performance.now()
+    let due = this.totalDeadline
+    if (this.phase === 'waiting' && this.writtenAt >= 0) due = Math.min(due, this.writtenAt + this.timeouts.firstByteMs)
+    // While the relay holds the body back (a slow client), the silence is not the provider's.
+    if (this.phase === 'headers' && !this.pauseWanted) due = Math.min(due, this.lastDataAt + this.timeouts.idleMs)
+    if (now >= due) this.cancel(timeoutError())
+    else this.arm(due - now)
   }
 
   /** Aborts the exchange at any point: before the request started, waiting for headers, or mid-body. */
@@ -86,18 +115,29 @@ class Exchange implements Dispatcher.DispatchHandler, UpstreamBody {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller
-    if (this.cancelReason) controller.abort(this.cancelReason)
+    if (this.cancelReason) {
+      controller.abort(this.cancelReason)
+      return
+    }
+    this.writtenAt = performance.now()
+    // The first-byte limit runs from here: bring the timer forward when it is the nearer one.
+    if (this.timer && this.timeouts.firstByteMs < this.totalDeadline - this.writtenAt) {
+      clearTimeout(this.timer)
+      this.arm(this.timeouts.firstByteMs)
+    }
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: UpstreamHeaders): void {
     // 1xx interim answers carry nothing for the client: the real head follows.
     if (statusCode < 200) return
     this.phase = 'headers'
+    this.lastDataAt = performance.now()
     if (this.pauseWanted) controller.pause()
     this.resolveHead({ statusCode, headers, body: this })
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.lastDataAt = performance.now()
     if (this.abandoned) return
     if (this.sink) this.sink.data(chunk)
     else (this.pending ??= []).push(chunk)
@@ -151,6 +191,7 @@ class Exchange implements Dispatcher.DispatchHandler, UpstreamBody {
 
   resume(): void {
     this.pauseWanted = false
+    this.lastDataAt = performance.now()
     this.controller?.resume()
   }
 
@@ -180,7 +221,7 @@ export class UpstreamClient {
   /** Sends the request; resolves once the upstream's status and headers are in. Rejects with a GatewayError. */
   send(request: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse> {
     const { timeouts, cancellation } = options
-    const exchange = new Exchange(timeouts.totalMs)
+    const exchange = new Exchange(timeouts)
     try {
       const agent = this.agent(this.isOpen(request.url), timeouts.connectMs)
       cancellation.onCancel(exchange)
@@ -191,8 +232,9 @@ export class UpstreamClient {
           method: request.method,
           headers: request.headers,
           body: request.body,
-          headersTimeout: timeouts.firstByteMs,
-          bodyTimeout: timeouts.idleMs,
+          // The exchange keeps these limits itself (see Exchange).
+          headersTimeout: 0,
+          bodyTimeout: 0,
         },
         exchange,
       )
