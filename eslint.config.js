@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       '**/node_modules/**',
       'control-plane/build/**',
+      'data-plane/dist/**',
       'control-plane/app/generated/**',
       'control-plane/.cache/**',
       '.switchyard/**',

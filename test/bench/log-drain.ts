@@ -23,7 +23,7 @@ process.once('SIGINT', stop)
 process.stdout.write('log-drain ready\n')
 while (!stopping) {
   try {
-    const entries = await infra.logs.read({ consumer: 'bench', count: 500, blockMs: 200, claimIdleMs: 30_000 })
+    const entries = await infra.logs.read({ consumer: 'bench', count: 16, blockMs: 200, claimIdleMs: 30_000 })
     if (entries.length > 0) {
       await infra.logs.ack(entries.map((e) => e.id))
       drained += entries.length
