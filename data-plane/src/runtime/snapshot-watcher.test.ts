@@ -33,7 +33,7 @@ function unreachableInfra(): Infra {
   const down = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379'))
   return {
     kind: 'redis',
-    snapshots: { publish: down, getLatest: down, get: down, subscribe: down },
+    snapshots: { publish: down, getLatest: down, latestVersion: down, get: down, subscribe: down },
     logs: { append: down, read: down, ack: down },
     ping: async () => false,
     close: async () => {},
@@ -63,6 +63,31 @@ describe('snapshot lifecycle', () => {
 
     await gateway.publish(gateway.defaultParts(5))
     expect(await readyz(gateway)).toEqual({ status: 200, body: { status: 'ready', snapshotVersion: 5 } })
+  })
+
+  it('polls the version only: the document is fetched again only when a newer one is there', async () => {
+    const infra = createMemoryInfra()
+    const fetched: string[] = []
+    const snapshots = infra.snapshots
+    const counting: Infra = {
+      ...infra,
+      snapshots: {
+        publish: (version, json) => snapshots.publish(version, json),
+        latestVersion: () => snapshots.latestVersion(),
+        getLatest: () => (fetched.push('latest'), snapshots.getLatest()),
+        get: (version) => (fetched.push(`v${version}`), snapshots.get(version)),
+        // No announcements: only the poller can see new versions.
+        subscribe: async () => async () => {},
+      },
+    }
+    const gateway = await started({ infra: counting })
+    await new Promise((r) => setTimeout(r, 350))
+    const idle = fetched.length
+    await new Promise((r) => setTimeout(r, 350))
+    expect(fetched.length).toBe(idle)
+    await snapshots.publish(2, JSON.stringify(buildTestSnapshot(gateway.defaultParts(2), gateway.keyring)))
+    await expect.poll(async () => (await readyz(gateway)).body).toEqual({ status: 'ready', snapshotVersion: 2 })
+    expect(fetched.length).toBe(idle + 1)
   })
 
   it('leaves out a provider whose credential does not open and serves the rest', async () => {

@@ -113,12 +113,18 @@ export class SnapshotWatcher {
     }
   }
 
+  /** Fetches (and parses) latest only when its version is newer than the one served, or unknown. */
   private poll(): void {
     this.subscribe()
-    this.options.snapshots.getLatest().then(
-      (json) => (json === null ? undefined : this.offer(json, 'poll')),
-      (err: unknown) => this.options.log.warn({ err: reason(err) }, 'snapshot: poll failed; serving the current snapshot'),
-    )
+    const { snapshots } = this.options
+    snapshots
+      .latestVersion()
+      .then(async (version) => {
+        if (version !== null && this.current && version <= this.current.version) return
+        const json = await snapshots.getLatest()
+        if (json !== null) await this.offer(json, 'poll')
+      })
+      .catch((err: unknown) => this.options.log.warn({ err: reason(err) }, 'snapshot: poll failed; serving the current snapshot'))
   }
 
   private async apply(json: string, source: string): Promise<boolean> {

@@ -36,6 +36,16 @@ describe.each(Object.keys(factories))('%s infra', (kind) => {
     await unsubscribe()
   })
 
+  it("tells latest's version without the document, for documents shaped as the control plane writes them", async () => {
+    const infra = make(kind)
+    expect(await infra.snapshots.latestVersion()).toBeNull()
+    const document = (version: number) => JSON.stringify({ schemaVersion: 1, version, publishedAt: '2026-12-02T00:00:00.000Z', teams: [{ id: 'team_1', version: 1 }] })
+    await infra.snapshots.publish(41, document(41))
+    expect(await infra.snapshots.latestVersion()).toBe(41)
+    await infra.snapshots.publish(7, document(7))
+    expect(await infra.snapshots.latestVersion()).toBe(41)
+  })
+
   it('never moves latest backwards when an older version is published late', async () => {
     const infra = make(kind)
     await infra.snapshots.publish(5, snapshot(5))

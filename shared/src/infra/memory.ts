@@ -21,6 +21,10 @@ class MemorySnapshotBus implements SnapshotBus {
     return this.versions.get(version) ?? null
   }
 
+  async latestVersion(): Promise<number | null> {
+    return this.latest?.version ?? null
+  }
+
   async subscribe(onVersion: (version: number) => void) {
     this.events.on('version', onVersion)
     return async () => {

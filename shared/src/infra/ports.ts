@@ -5,6 +5,12 @@ export interface SnapshotBus {
   /** Stores the snapshot under its version and as latest (never replacing a newer one), then announces it. */
   publish(version: number, json: string): Promise<void>
   getLatest(): Promise<string | null>
+  /**
+   * The version of latest without fetching the document (a poller's cheap check); null when it
+   * cannot tell (nothing published, or a document that does not start as the control plane
+   * writes it): fetch latest to know.
+   */
+  latestVersion(): Promise<number | null>
   get(version: number): Promise<string | null>
   /** Calls back with each announced version; pub/sub is at-most-once, so callers also poll. */
   subscribe(onVersion: (version: number) => void): Promise<Unsubscribe>

@@ -18,6 +18,9 @@ return 1
 `
 
 const VERSION_TTL_SECONDS = 7 * 24 * 3600
+/** How the control plane's JSON.stringify of a ConfigSnapshot begins (its schema's key order). */
+const SNAPSHOT_HEAD = /^\{"schemaVersion":\d+,"version":(\d+)[,}]/
+const SNAPSHOT_HEAD_BYTES = 64
 const LOG_STREAM_MAXLEN = 1_000_000
 
 class RedisSnapshotBus implements SnapshotBus {
@@ -37,6 +40,14 @@ class RedisSnapshotBus implements SnapshotBus {
 
   get(version: number): Promise<string | null> {
     return this.redis.get(this.names.snapshot(version))
+  }
+
+  async latestVersion(): Promise<number | null> {
+    // The first bytes only: a snapshot of thousands of keys is megabytes, and parsing it every
+    // poll would stall the data plane's event loop for nothing.
+    const head = await this.redis.getrange(this.names.snapshotLatest, 0, SNAPSHOT_HEAD_BYTES - 1)
+    const match = SNAPSHOT_HEAD.exec(head)
+    return match ? Number(match[1]) : null
   }
 
   async subscribe(onVersion: (version: number) => void) {

@@ -3,6 +3,7 @@ import { eventStreamMessage, exception } from '../../../../test/fake-providers/b
 import { GatewayError } from '../../errors.ts'
 import type { SseEvent } from '../../upstream/sse.ts'
 import { EventStreamFramer, readMessage } from './event-stream.ts'
+import { mulberry32 } from '@switchyard/shared/testing'
 
 // The AWS event-stream decoder: a recorded ConverseStream re-chunked at random byte boundaries
 // (down to 1-byte fragments) yields the same events; a flipped bit fails the CRC check.
@@ -28,17 +29,6 @@ function decode(chunks: Buffer[]): SseEvent[] {
   return [...chunks.flatMap((c) => framer.push(c)), ...framer.end()]
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so a failure can be replayed by seed. */
-function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function chunked(bytes: Buffer, next: () => number, max: number): Buffer[] {
   const chunks: Buffer[] = []
   for (let at = 0; at < bytes.length; ) {
@@ -62,7 +52,7 @@ describe('AWS event stream framing', () => {
   it('yields identical events however the bytes are chunked (1-byte fragments, random boundaries)', () => {
     expect(simple(decode([...RECORDED].map((b) => Buffer.from([b]))))).toEqual(whole)
     for (let seed = 1; seed <= 200; seed++) {
-      expect(simple(decode(chunked(RECORDED, random(seed), 1 + (seed % 97)))), `seed ${seed}`).toEqual(whole)
+      expect(simple(decode(chunked(RECORDED, mulberry32(seed), 1 + (seed % 97)))), `seed ${seed}`).toEqual(whole)
     }
   })
 
