@@ -35,6 +35,8 @@ beforeAll(async () => {
   await publishAllProviders(gateway, 2, TIMEOUTS, [
     { id: 'prov_hang', name: 'hang', baseUrl: `https://127.0.0.1:${port}/v1`, timeouts: TIMEOUTS },
     { id: 'prov_total', name: 'total', baseUrl: gateway.fake.openaiBaseUrl, timeouts: { totalMs: 800 } },
+    // Only an idle limit: the first-byte limit keeps its 120 s default, so the idle one must run on its own.
+    { id: 'prov_idle', name: 'idle', baseUrl: gateway.fake.openaiBaseUrl, timeouts: { idleMs: 500 } },
   ])
 })
 
@@ -108,6 +110,18 @@ describe('total timeout', () => {
   it('504s a JSON request that runs past totalMs, in Anthropic format', async () => {
     const startedAt = Date.now()
     await expect504('anthropic', await ask(gateway, 'anthropic', `total/${FAKE_SCRIPTS.slowHeaders}`), startedAt, 2_500)
+  })
+})
+
+describe('idle limit alone', () => {
+  it('ends a stalled stream idleMs after its last chunk, whatever the first-byte limit', async () => {
+    const startedAt = Date.now()
+    const res = await ask(gateway, 'openai', `idle/${FAKE_SCRIPTS.stallStream}`, { stream: true })
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    expect(Date.now() - startedAt).toBeLessThan(2_000)
+    expectTerminalError('openai', text, CODES)
+    expect(await logOf(gateway, res)).toMatchObject({ outcome: 'incomplete', errorCode: 'SY_ERR_UPSTREAM_TIMEOUT' })
   })
 })
 

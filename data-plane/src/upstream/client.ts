@@ -71,6 +71,8 @@ class Exchange implements Dispatcher.DispatchHandler, UpstreamBody {
   private pauseWanted = false
   private cancelReason: Error | null = null
   private timer: NodeJS.Timeout | null = null
+  /** When the timer fires (performance.now() time). */
+  private timerDue = 0
   private readonly totalDeadline: number
   /** When the request was written (-1: not yet), and when the last body chunk came. */
   private writtenAt = -1
@@ -85,11 +87,25 @@ class Exchange implements Dispatcher.DispatchHandler, UpstreamBody {
       this.rejectHead = reject
     })
     this.totalDeadline = performance.now() + timeouts.totalMs
-    this.arm(timeouts.totalMs)
+    this.schedule()
   }
 
-  private arm(ms: number): void {
-    this.timer = setTimeout(this.check, Math.max(1, Math.ceil(ms)))
+  /** When the limit that applies now runs out. */
+  private due(): number {
+    let due = this.totalDeadline
+    if (this.phase === 'waiting' && this.writtenAt >= 0) due = Math.min(due, this.writtenAt + this.timeouts.firstByteMs)
+    // While the relay holds the body back (a slow client), the silence is not the provider's.
+    if (this.phase === 'headers' && !this.pauseWanted) due = Math.min(due, this.lastDataAt + this.timeouts.idleMs)
+    return due
+  }
+
+  /** Brings the timer forward to the limit that now applies (a later one waits for the timer to come round). */
+  private schedule(): void {
+    const due = this.due()
+    if (this.timer && this.timerDue <= due) return
+    if (this.timer) clearTimeout(this.timer)
+    this.timerDue = due
+    this.timer = setTimeout(this.check, Math.max(1, Math.ceil(due - performance.now())))
     this.timer.unref()
   }
 
@@ -97,13 +113,8 @@ class Exchange implements Dispatcher.DispatchHandler, UpstreamBody {
   private readonly check = () => {
     this.timer = null
     if (this.phase === 'ended' || this.phase === 'failed') return
-    const now = performance.now()
-    let due = this.totalDeadline
-    if (this.phase === 'waiting' && this.writtenAt >= 0) due = Math.min(due, this.writtenAt + this.timeouts.firstByteMs)
-    // While the relay holds the body back (a slow client), the silence is not the provider's.
-    if (this.phase === 'headers' && !this.pauseWanted) due = Math.min(due, this.lastDataAt + this.timeouts.idleMs)
-    if (now >= due) this.cancel(timeoutError())
-    else this.arm(due - now)
+    if (performance.now() >= this.due()) this.cancel(timeoutError())
+    else this.schedule()
   }
 
   /** Aborts the exchange at any point: before the request started, waiting for headers, or mid-body. */
@@ -119,12 +130,9 @@ class Exchange implements Dispatcher.DispatchHandler, UpstreamBody {
       controller.abort(this.cancelReason)
       return
     }
+    // The first-byte limit runs from here.
     this.writtenAt = performance.now()
-    // The first-byte limit runs from here: bring the timer forward when it is the nearer one.
-    if (this.timer && this.timeouts.firstByteMs < this.totalDeadline - this.writtenAt) {
-      clearTimeout(this.timer)
-      this.arm(this.timeouts.firstByteMs)
-    }
+    this.schedule()
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: UpstreamHeaders): void {
@@ -132,6 +140,7 @@ class Exchange implements Dispatcher.DispatchHandler, UpstreamBody {
     if (statusCode < 200) return
     this.phase = 'headers'
     this.lastDataAt = performance.now()
+    this.schedule()
     if (this.pauseWanted) controller.pause()
     this.resolveHead({ statusCode, headers, body: this })
   }
@@ -192,6 +201,7 @@ class Exchange implements Dispatcher.DispatchHandler, UpstreamBody {
   resume(): void {
     this.pauseWanted = false
     this.lastDataAt = performance.now()
+    if (this.phase === 'headers') this.schedule()
     this.controller?.resume()
   }
 
