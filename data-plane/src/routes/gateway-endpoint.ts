@@ -91,12 +91,18 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
     }
     const exchange = ctx.upstream
     if (!exchange) throw new Error('pipeline finished without an upstream exchange')
-    const relaying = relayingFor(ctx, plan)
-    const { statusCode, headers } = exchange.response
-    if (!ctx.stream || statusCode < 200 || statusCode >= 300 || !isEventStream(ctx, headers['content-type'])) {
-      return relayJson(ctx, reply, exchange, relaying)
+    try {
+      const relaying = relayingFor(ctx, plan)
+      const { statusCode, headers } = exchange.response
+      if (!ctx.stream || statusCode < 200 || statusCode >= 300 || !isEventStream(ctx, headers['content-type'])) {
+        return await relayJson(ctx, reply, exchange, relaying)
+      }
+      await relayStream(ctx, reply, exchange, relaying, () => meter(ctx, reply, false))
+      return reply
+    } catch (err) {
+      // The client gets an error answer instead: the upstream answer is not read any further.
+      exchange.response.body.abort()
+      throw err
     }
-    await relayStream(ctx, reply, exchange, relaying, () => meter(ctx, reply, false))
-    return reply
   })
 }
