@@ -40,6 +40,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string' },
     'warm-start': { type: 'string' },
     measure: { type: 'string' },
+    'max-slices': { type: 'string' },
     concurrency: { type: 'string' },
     streams: { type: 'string' },
     'no-streams': { type: 'boolean', default: false },
@@ -65,6 +66,8 @@ if (args.help) {
   --warmup MS --measure MS   per cell (default 1000 / 3000)
   --warm-start MS     unmeasured closed-loop load per target and shape before the first round (default 2000;
                       500 with --quick): JIT tiers and heap sizing settle for every target alike
+  --max-slices N      max-throughput windows per target and round, alternating with the other targets'
+                      (default 3: 3 × 1 s after 400 ms each; 1 = one window of --measure)
   --concurrency N     closed-loop connections (default 64; 512 when the upstream TTFB is > 0)
   --streams N         concurrent slow streams in the streams scenario (default 1000)   --no-streams
   --profile           also profile the data plane (--cpu-prof) under max load and summarize it
@@ -90,6 +93,8 @@ const opts = {
   warmupMs: Number(args.warmup ?? (quick ? 500 : 1000)),
   warmStartMs: Number(args['warm-start'] ?? (quick ? 500 : 2000)),
   measureMs: Number(args.measure ?? (quick ? 1500 : full ? 5000 : 3000)),
+  maxSlices: Math.max(1, Number(args['max-slices'] ?? 3)),
+  sliceWarmupMs: Math.min(Number(args.warmup ?? (quick ? 500 : 1000)), 400),
   concurrency: args.concurrency ? Number(args.concurrency) : null,
   streams: args['no-streams'] ? 0 : Number(args.streams ?? (quick ? 200 : 1000)),
   profile: args.profile || full,
@@ -216,7 +221,7 @@ async function main(): Promise<void> {
   if (loadAtStart > 1.5) log(`bench: WARNING the machine is busy (load average ${loadAtStart.toFixed(1)}): figures will be noisy; compare ratios, and see the "other load on core 0" column`)
   log(`bench: ${CORES} cores, pinning ${PINNING ? 'on (targets → core 0; load generator, fake upstream, Redis, log drain → core 1)' : 'OFF (needs taskset and ≥ 2 cores)'}`)
   log(`bench: data plane run as ${opts.dp === 'bundle' ? 'npm run start:data-plane does (data-plane/dist/server.mjs, plain node)' : 'node --import tsx data-plane/src/server.ts'}`)
-  log(`bench: rounds ${opts.rounds}, shapes ${opts.shapes.join(',')}, rates ${opts.rates.join(',')} + max, upstream TTFB ${opts.ttfbs.join(',')} ms, cells ${opts.warmupMs}+${opts.measureMs} ms`)
+  log(`bench: rounds ${opts.rounds}, shapes ${opts.shapes.join(',')}, rates ${opts.rates.join(',')} + max, upstream TTFB ${opts.ttfbs.join(',')} ms, cells ${opts.warmupMs}+${opts.measureMs} ms (max: ${opts.maxSlices} × ${opts.sliceWarmupMs}+${Math.round(opts.measureMs / opts.maxSlices)} ms alternating)`)
 
   if (opts.targets.includes('portkey')) ensurePortkey(log)
 
@@ -301,17 +306,26 @@ async function main(): Promise<void> {
       await configureUpstream(upstreamOrigin, { ttfbMs })
       for (const shape of opts.shapes) {
         for (const load of loads) {
-          for (const target of order) {
-            const spec = requestSpec(target, shape)
-            const concurrency = opts.concurrency ?? (ttfbMs > 0 ? 512 : 64)
-            const observed = await observe(target, opts.warmupMs, () =>
-              load === 'max'
-                ? closedLoop(spec, { concurrency, warmupMs: opts.warmupMs, measureMs: opts.measureMs })
-                : openLoop(spec, { rate: load, warmupMs: opts.warmupMs, measureMs: opts.measureMs }),
-            )
-            measurements.push({ round, target: target.name, shape, load, ttfbMs, ...observed })
-            log(`[round ${round + 1}] ${shape} ttfb ${ttfbMs} ${load === 'max' ? `max/${concurrency}` : `${load} rps`} ${target.name}: ${summary(observed)}`)
-            await sleep(150)
+          // The max-throughput ratios compare targets measured seconds apart, and this kind of
+          // machine drifts at that scale: each target's window is cut into slices that alternate
+          // with the others' (A B C D, D C B A, …) inside the cell. Samples pool as rounds do.
+          const slices = load === 'max' ? opts.maxSlices : 1
+          const warmupMs = slices > 1 ? opts.sliceWarmupMs : opts.warmupMs
+          const measureMs = Math.round(opts.measureMs / slices)
+          for (let slice = 0; slice < slices; slice++) {
+            for (const target of slice % 2 === 0 ? order : [...order].reverse()) {
+              const spec = requestSpec(target, shape)
+              const concurrency = opts.concurrency ?? (ttfbMs > 0 ? 512 : 64)
+              const observed = await observe(target, warmupMs, () =>
+                load === 'max'
+                  ? closedLoop(spec, { concurrency, warmupMs, measureMs })
+                  : openLoop(spec, { rate: load, warmupMs, measureMs }),
+              )
+              measurements.push({ round, target: target.name, shape, load, ttfbMs, ...observed })
+              const where = slices > 1 ? `round ${round + 1}.${slice + 1}` : `round ${round + 1}`
+              log(`[${where}] ${shape} ttfb ${ttfbMs} ${load === 'max' ? `max/${concurrency}` : `${load} rps`} ${target.name}: ${summary(observed)}`)
+              await sleep(150)
+            }
           }
         }
       }
@@ -390,6 +404,8 @@ async function main(): Promise<void> {
       warmStartMs: opts.warmStartMs,
       warmupMs: opts.warmupMs,
       measureMs: opts.measureMs,
+      maxSlices: opts.maxSlices,
+      sliceWarmupMs: opts.sliceWarmupMs,
       targets: opts.targets,
       portkey: { version: PORTKEY_VERSION, honoNodeServer: HONO_NODE_SERVER_VERSION },
       switchyard: {
