@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mulberry32 } from '../testing/rechunk.ts'
-import { memberText, replaceMembers } from './members.ts'
+import { pickMembers, replaceMembers } from './members.ts'
 
 const replace = (text: string, replacements: Record<string, string>) => replaceMembers(Buffer.from(text), replacements)?.toString('utf8') ?? null
 
@@ -70,9 +70,10 @@ describe('replaceMembers', () => {
   })
 })
 
-describe('memberText', () => {
-  it("returns the last top-level member's raw value", () => {
-    expect(memberText(Buffer.from('{"usage":null,"x":{"usage":1},"usage":{"a": 1}}'), 'usage')).toBe('{"a": 1}')
-    expect(memberText(Buffer.from('{"x":1}'), 'usage')).toBeNull()
+describe('pickMembers', () => {
+  it('parses the last top-level occurrence of each named member, and nothing else', () => {
+    expect(pickMembers(Buffer.from('{"usage":null,"x":{"usage":1},"usage":{"a": 1}}'), ['usage'])).toEqual({ usage: { a: 1 } })
+    expect(pickMembers(Buffer.from('{"x":1}'), ['usage'])).toEqual({})
+    expect(pickMembers(Buffer.from('[1]'), ['usage'])).toBeNull()
   })
 })

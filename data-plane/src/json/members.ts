@@ -97,7 +97,7 @@ function bytesOf(key: string): Buffer {
  * key's text (inside its quotes) and value are. A cursor, not a callback per member, so a walk
  * allocates nothing but itself.
  */
-export class MemberCursor {
+class MemberCursor {
   /** The object's `{`, or -1 when `buf` is not a JSON object. */
   readonly open: number
   keyStart = 0
@@ -166,19 +166,6 @@ export class MemberCursor {
     this.at = this.buf.length
     return false
   }
-}
-
-/** The raw value text of top-level member `key` (the last one, as JSON.parse keeps), or null. */
-export function memberText(buf: Buffer, key: string): string | null {
-  const cursor = new MemberCursor(buf)
-  let start = -1
-  let end = -1
-  while (cursor.next()) {
-    if (!cursor.keyIs(key)) continue
-    start = cursor.valueStart
-    end = cursor.valueEnd
-  }
-  return cursor.malformed || start === -1 ? null : buf.toString('utf8', start, end)
 }
 
 /**

@@ -78,6 +78,13 @@ function fieldIs(buf: Buffer, start: number, end: number, name: Buffer): boolean
   return end === start + n || buf[start + n] === COLON
 }
 
+/** Where a field's value starts, given the end of its name: after the colon and one optional space. */
+function valueStart(buf: Buffer, nameEnd: number, lineEnd: number): number {
+  const value = nameEnd + 1
+  if (value > lineEnd) return lineEnd
+  return buf[value] === SPACE ? value + 1 : value
+}
+
 export class SseDecoder {
   private buf: Buffer = EMPTY
   /** Where the next line starts, relative to the current event's first byte (buf[0]). */
@@ -148,18 +155,13 @@ export class SseDecoder {
     const buf = this.buf
     if (buf[start] === COLON) return
     if (fieldIs(buf, start, end, DATA)) {
-      let value = start + DATA.length + 1
-      if (value > end) value = end
-      else if (buf[value] === SPACE) value += 1
+      const value = valueStart(buf, start + DATA.length, end)
       if (this.dataStart < 0) {
         this.dataStart = value
         this.dataEnd = end
       } else (this.moreData ??= []).push(value, end)
     } else if (fieldIs(buf, start, end, EVENT)) {
-      let value = start + EVENT.length + 1
-      if (value > end) value = end
-      else if (buf[value] === SPACE) value += 1
-      this.eventStart = value
+      this.eventStart = valueStart(buf, start + EVENT.length, end)
       this.eventEnd = end
     }
   }
