@@ -19,11 +19,13 @@ export const AnthropicUsage = z.object({
 export type AnthropicUsage = z.infer<typeof AnthropicUsage>
 
 const MessageBody = z.object({ usage: AnthropicUsage.nullish() })
-const StreamEvent = z.union([
+// Keyed by type, so a malformed message_delta is an error, not an event of some other type.
+const StreamEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message_start'), message: MessageBody }),
   z.object({ type: z.literal('message_delta'), usage: AnthropicUsage.nullish() }),
-  z.object({ type: z.string() }),
 ])
+const EventType = z.object({ type: z.string() })
+const USAGE_EVENTS = new Set(['message_start', 'message_delta'])
 
 function fromWire(u: AnthropicUsage): UsageResult | null {
   if (u.input_tokens == null && u.output_tokens == null) return null
@@ -60,6 +62,8 @@ export function usageFromAnthropicMessage(body: unknown): UsageResult | null {
 export function usageFromAnthropicStream(events: readonly unknown[]): UsageResult | null {
   let merged: AnthropicUsage | null = null
   for (const raw of events) {
+    const kind = EventType.safeParse(raw)
+    if (kind.success && !USAGE_EVENTS.has(kind.data.type)) continue
     const event = StreamEvent.safeParse(raw)
     if (!event.success) return { ok: false, reason: 'Anthropic stream event is not in the expected shape' }
     const data = event.data
