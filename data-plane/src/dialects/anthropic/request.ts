@@ -1,23 +1,28 @@
 import {
   type CanonicalChatRequest,
-  type CanonicalMessage,
+  type CanonicalEntry,
   type CanonicalPart,
   type CanonicalReasoning,
+  type CanonicalSystemMessage,
   type CanonicalToolChoice,
   type Degraded,
   emptyRequest,
   type ImagePart,
   type ReasoningEffort,
+  type TextPart,
 } from '../canonical.ts'
 import { parseWire, unknownFields, untranslatable } from '../wire-parse.ts'
-import { type WireBlock, type WireImageBlock, WireMessagesRequest } from './wire.ts'
+import { contextManagementOf } from './context-management.ts'
+import { type WireBlock, type WireImageBlock, WireMessagesRequest, type WireSystemMessage } from './wire.ts'
 
 // An Anthropic Messages body → CanonicalChatRequest. Refused (400): documents, search results,
-// server tools and their blocks, Files API references, MCP servers, containers. Prompt-cache
-// breakpoints (`cache_control`) are noted so the provider side can name them when it drops them.
+// server tools and their blocks, Files API references, MCP servers, containers, context edits
+// that would clear something (context-management.ts). A mid-conversation `role: "system"`
+// message becomes a canonical system entry at its position. Prompt-cache breakpoints
+// (`cache_control`) are noted so the provider side can name them when it drops them.
 
-const HANDLED = new Set(Object.keys(WireMessagesRequest.shape))
-const REFUSED_FIELDS: Record<string, string> = { mcp_servers: 'MCP servers', container: 'a code-execution container', context_management: 'context management' }
+const HANDLED = new Set([...Object.keys(WireMessagesRequest.shape), 'context_management'])
+const REFUSED_FIELDS: Record<string, string> = { mcp_servers: 'MCP servers', container: 'a code-execution container' }
 
 interface ParseState {
   request: CanonicalChatRequest
@@ -54,8 +59,20 @@ function blockToPart(block: WireBlock, param: string, state: ParseState): Canoni
   }
 }
 
-function messagesOf(wire: WireMessagesRequest, state: ParseState): CanonicalMessage[] {
-  return wire.messages.map((message, m) => {
+/** Text, or text blocks; the other system blocks (mid-conversation tool changes) have no counterpart. */
+function systemEntry(message: WireSystemMessage, param: string, state: ParseState): CanonicalSystemMessage {
+  if (typeof message.content === 'string') return { role: 'system', content: [{ type: 'text', text: message.content }] }
+  const content = message.content.map((block, b): TextPart => {
+    if (block.type !== 'text' || typeof block.text !== 'string') throw untranslatable(`${param}.content.${b}`, `a '${block.type}' block in a system message`)
+    if (block.cache_control) state.request.promptCaching = true
+    return { type: 'text', text: block.text }
+  })
+  return { role: 'system', content }
+}
+
+function messagesOf(wire: WireMessagesRequest, state: ParseState): CanonicalEntry[] {
+  return wire.messages.map((message, m): CanonicalEntry => {
+    if (message.role === 'system') return systemEntry(message, `messages.${m}`, state)
     const content: CanonicalPart[] =
       typeof message.content === 'string'
         ? [{ type: 'text', text: message.content }]
@@ -111,6 +128,7 @@ export function parseAnthropicRequest(body: Record<string, unknown>): { request:
   const wire = parseWire(WireMessagesRequest, body)
   const state: ParseState = { request: emptyRequest(), degraded: [] }
   const { request } = state
+  contextManagementOf(body.context_management, state.degraded)
   request.system = systemOf(wire, state)
   request.messages = messagesOf(wire, state)
   request.maxTokens = wire.max_tokens

@@ -41,7 +41,16 @@ const OtherBlock = z.object({ type: z.enum(UNTRANSLATABLE_BLOCKS) }).loose()
 export const WireBlock = z.discriminatedUnion('type', [TextBlock, ImageBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock, RedactedThinkingBlock, OtherBlock])
 export type WireBlock = z.infer<typeof WireBlock>
 
-export const WireMessageParam = z.object({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(WireBlock)]) })
+const ConversationMessage = z.object({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(WireBlock)]) })
+/**
+ * A mid-conversation system message (Anthropic's `role: "system"` inside `messages`): text, or
+ * text blocks. Its other block kinds (the tool_addition / tool_removal of mid-conversation tool
+ * changes) are kept loose here and refused by request.ts.
+ */
+const SystemBlock = z.union([TextBlock, z.object({ type: z.string().refine((type) => type !== 'text', 'a text block needs its text') }).loose()])
+const SystemMessage = z.object({ role: z.literal('system'), content: z.union([z.string(), z.array(SystemBlock)]) })
+export type WireSystemMessage = z.infer<typeof SystemMessage>
+export const WireMessageParam = z.discriminatedUnion('role', [ConversationMessage, SystemMessage])
 
 const Tool = z
   .object({
