@@ -24,10 +24,15 @@ const ToolUseBlock = z.object({
   input: z.unknown(),
   cache_control: CacheControl,
 })
+/** Tool search: a result naming a deferred tool whose definition the API should now load. */
+const ToolReferenceBlock = z.object({ type: z.literal('tool_reference'), tool_name: z.string() })
+export type WireToolReferenceBlock = z.infer<typeof ToolReferenceBlock>
+const ToolResultPart = z.discriminatedUnion('type', [TextBlock, ImageBlock, ToolReferenceBlock])
+export type WireToolResultPart = z.infer<typeof ToolResultPart>
 const ToolResultBlock = z.object({
   type: z.literal('tool_result'),
   tool_use_id: z.string(),
-  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [TextBlock, ImageBlock]))]).nullish(),
+  content: z.union([z.string(), z.array(ToolResultPart)]).nullish(),
   is_error: z.boolean().nullish(),
   cache_control: CacheControl,
 })
@@ -60,6 +65,7 @@ const Tool = z
     input_schema: z.record(z.string(), z.unknown()).nullish(),
     cache_control: CacheControl,
     strict: z.boolean().nullish(),
+    defer_loading: z.boolean().nullish(),
   })
   .loose()
 
