@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs'
 import Anthropic from '@anthropic-ai/sdk'
 import type { MessageCreateParamsNonStreaming, BetaMessageStreamParams } from '@anthropic-ai/sdk/resources/beta/messages'
+import { providerCredentialAad, seal } from '@switchyard/shared/crypto'
 import { HEADERS } from '@switchyard/shared/headers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Gateway, startGateway, waitForLogEvents } from '../../data-plane/src/testing/gateway-fixture.ts'
+import { buildTestSnapshot, type Gateway, startGateway, waitForLogEvents } from '../../data-plane/src/testing/gateway-fixture.ts'
+import { FAKE_AWS_CREDENTIALS } from '../fake-providers/bedrock.ts'
 
 // Issue #11, real clients: Claude Code pointed at an OpenAI-type connection (ANTHROPIC_BASE_URL
 // at the gateway, model `<openai connection>/<model>`). Its recorded first request (the
@@ -59,6 +61,7 @@ function expectWellFormedChatRequest(stream: boolean) {
   expect(tools.every((t, i) => t.type === 'function' && JSON.stringify(t.function.parameters) === JSON.stringify(recorded.body.tools[i]?.input_schema))).toBe(true)
   expect(sent).toMatchObject({ model: 'gpt-5', max_completion_tokens: 32000, reasoning_effort: 'high', user: expect.stringMatching(/^[0-9a-f]{64}$/) })
   expect(sent.stream === true).toBe(stream)
+  expect(gateway.fake.requests.at(-1)?.headers['anthropic-beta']).toBeUndefined()
   for (const field of ['context_management', 'safeguards', 'thinking', 'output_config', 'metadata', 'system']) expect(sent).not.toHaveProperty(field)
 }
 
@@ -132,4 +135,43 @@ describe('Claude Code → anthropic connection', () => {
     expect(sent?.body).toBe(raw.replace('"model":"anthropic/claude-opus-4-5"', '"model":"claude-opus-4-5"'))
     expect(sent?.headers['anthropic-beta']).toBe(recorded.headers['anthropic-beta'])
   })
+})
+
+/** Adds a google and a bedrock connection to the default snapshot. */
+async function publishGoogleAndBedrock(): Promise<void> {
+  const parts = gateway.defaultParts(2)
+  parts.providers = [
+    ...(parts.providers ?? []),
+    { id: 'prov_google', name: 'google', type: 'google', baseUrl: gateway.fake.googleBaseUrl },
+    { id: 'prov_bedrock', name: 'bedrock', type: 'bedrock', baseUrl: gateway.fake.bedrockBaseUrl },
+  ]
+  const snapshot = buildTestSnapshot(parts, gateway.keyring)
+  snapshot.providers = snapshot.providers.map((p) =>
+    p.type === 'bedrock' ? { ...p, settings: { region: 'us-east-1' }, credential: seal(JSON.stringify(FAKE_AWS_CREDENTIALS), gateway.keyring, providerCredentialAad(p.teamId, p.id)) } : p,
+  )
+  await gateway.infra.snapshots.publish(2, JSON.stringify(snapshot))
+  const deadline = Date.now() + 2_000
+  while ((gateway.dataPlane.app.snapshots.runtime?.version ?? 0) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+}
+
+describe('Claude Code → google and bedrock connections: only a leading system prompt there', () => {
+  const cases = [
+    { model: 'google/gemini-2.5-flash', system: (sent: Record<string, unknown>) => (sent.systemInstruction as { parts: { text: string }[] }).parts.map((p) => p.text) },
+    { model: 'bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0', system: (sent: Record<string, unknown>) => (sent.system as { text: string }[]).map((p) => p.text) },
+  ]
+  for (const { model, system } of cases) {
+    it(`${model.split('/')[0] ?? ''}: 200; the mid-conversation system message joins the system prompt, named`, async () => {
+      await publishGoogleAndBedrock()
+      const stream = client.beta.messages.stream({ ...body, model } as unknown as BetaMessageStreamParams)
+      const { response } = await stream.withResponse()
+      const message = await stream.finalMessage()
+      expect(message.role).toBe('assistant')
+      expect(response.headers.get(HEADERS.degraded)).toContain('system message position (moved to the system prompt)')
+      expect(response.headers.get(HEADERS.degraded)).toContain('context_management (clear_thinking_20251015 keep=all: nothing to clear)')
+      const sent = JSON.parse(gateway.fake.requests.at(-1)?.body ?? '{}') as Record<string, unknown>
+      const texts = system(sent)
+      expect(texts.slice(0, 3)).toEqual(recorded.body.system.map((b) => b.text))
+      expect(texts[3]).toMatch(/^# Environment\n/)
+    })
+  }
 })
