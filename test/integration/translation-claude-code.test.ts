@@ -113,6 +113,26 @@ describe('Claude Code → openai connection (issue #11)', () => {
     expectWellFormedChatRequest(false)
   })
 
+  it('the follow-up after its tools ran (as Claude Code sends it: the system message now a string, tool results cache-marked) → the final answer', async () => {
+    const first = await client.beta.messages.stream(body as unknown as BetaMessageStreamParams).finalMessage()
+    const uses = first.content.flatMap((b) => (b.type === 'tool_use' ? [b] : []))
+    const [prompt, environment] = recorded.body.messages as [unknown, { content: { text: string }[] }]
+    const followUp = {
+      ...body,
+      messages: [
+        prompt,
+        { role: 'system', content: environment.content.map((b) => b.text).join('') },
+        { role: 'assistant', content: first.content },
+        { role: 'user', content: uses.map((b, i) => ({ type: 'tool_result', tool_use_id: b.id, content: `result ${i}`, is_error: false, ...(i === uses.length - 1 ? { cache_control: { type: 'ephemeral' } } : {}) })) },
+      ],
+    }
+    const final = await client.beta.messages.stream(followUp as unknown as BetaMessageStreamParams).finalMessage()
+    expect(final.stop_reason).toBe('end_turn')
+    expect(final.content).toEqual([{ type: 'text', text: `Tool said: ${uses.map((_, i) => `result ${i}`).join(' | ')}` }])
+    const roles = (upstream().body.messages as { role: string }[]).map((m) => m.role)
+    expect(roles).toEqual(['system', 'system', 'system', 'user', 'system', 'assistant', ...uses.map(() => 'tool')])
+  })
+
   it('an edit that would clear something is a 400 in the Anthropic error shape, before anything goes upstream', async () => {
     const clearing = { ...body, context_management: { edits: [{ type: 'clear_tool_uses_20250919', trigger: { type: 'input_tokens', value: 100000 } }] } }
     const err = await client.beta.messages.create(clearing as unknown as MessageCreateParamsNonStreaming).catch((e: unknown) => e)
