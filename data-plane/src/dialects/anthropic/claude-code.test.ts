@@ -53,7 +53,7 @@ describe("Claude Code's first request → OpenAI chat", () => {
   it('for a model that does not reason, reasoning is dropped and named instead of refused upstream', () => {
     const { body: upstream, degraded } = translate(body, 'gpt-4.1')
     expect(upstream).not.toHaveProperty('reasoning_effort')
-    expect(degraded).toContain('reasoning (gpt-4.1 takes no reasoning_effort)')
+    expect(degraded).toContain('reasoning (the model takes no reasoning_effort)')
   })
 
   it("tool search (Claude Code's default): a deferred tool is sent up front, a tool_reference result as text", () => {

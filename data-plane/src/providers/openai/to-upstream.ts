@@ -100,7 +100,7 @@ function optionsOf(request: CanonicalChatRequest, body: Record<string, unknown>,
     body.response_format = { type: format.type }
   }
   const reasoning = request.reasoning
-  if (reasoning && !takesReasoningEffort(String(body.model))) degraded.push(`reasoning (${String(body.model)} takes no reasoning_effort)`)
+  if (reasoning && !takesReasoningEffort(String(body.model))) degraded.push('reasoning (the model takes no reasoning_effort)')
   else if (reasoning?.effort) body.reasoning_effort = reasoning.effort
   else if (reasoning?.budgetTokens) {
     body.reasoning_effort = effortOfBudget(reasoning.budgetTokens)
