@@ -127,7 +127,8 @@ describe('Anthropic SDK → openai connection', () => {
   it('thinking → reasoning_effort, cache_control dropped and named', async () => {
     const { response } = await client.messages
       .create({
-        model: MODEL,
+        // A reasoning model: OpenAI's chat models (gpt-4o-mini) take no reasoning_effort.
+        model: 'fake/o4-mini',
         max_tokens: 8192,
         thinking: { type: 'enabled', budget_tokens: 4000 },
         system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],

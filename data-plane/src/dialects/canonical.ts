@@ -49,6 +49,18 @@ export interface CanonicalMessage {
   content: CanonicalPart[]
 }
 
+/**
+ * System instructions at a position in the conversation (Anthropic's mid-conversation
+ * `role: "system"` message): they apply from that point on. The leading prompt stays in
+ * CanonicalChatRequest.system.
+ */
+export interface CanonicalSystemMessage {
+  role: 'system'
+  content: TextPart[]
+}
+
+export type CanonicalEntry = CanonicalMessage | CanonicalSystemMessage
+
 export interface CanonicalTool {
   name: string
   description: string | null
@@ -75,7 +87,8 @@ export interface CanonicalReasoning {
 export interface CanonicalChatRequest {
   /** System instructions in order (OpenAI system/developer messages, Anthropic `system`). */
   system: string[]
-  messages: CanonicalMessage[]
+  /** The conversation; system entries only where the client put instructions mid-conversation. */
+  messages: CanonicalEntry[]
   /** null = the client named no limit (the adapter sends its documented default if required). */
   maxTokens: number | null
   temperature: number | null
@@ -163,6 +176,17 @@ export type CanonicalStreamEvent =
 
 /** What one translation step could not carry and dropped (named in `x-switchyard-degraded`). */
 export type Degraded = string[]
+
+/** The conversation without its mid-conversation system entries, and their texts in order (for upstreams with only a leading system prompt). */
+export function splitSystemEntries(entries: CanonicalEntry[]): { messages: CanonicalMessage[]; system: string[] } {
+  const messages: CanonicalMessage[] = []
+  const system: string[] = []
+  for (const entry of entries) {
+    if (entry.role === 'system') system.push(entry.content.map((part) => part.text).join(''))
+    else messages.push(entry)
+  }
+  return { messages, system }
+}
 
 export function emptyRequest(): CanonicalChatRequest {
   return {

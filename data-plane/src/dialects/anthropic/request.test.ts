@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { GatewayError } from '../../errors.ts'
 import { toOpenAIBody } from '../../providers/openai/to-upstream.ts'
@@ -5,9 +6,9 @@ import { parseAnthropicRequest } from './request.ts'
 
 // Anthropic client body → canonical → OpenAI body: the translation as a whole, feature by feature.
 
-const translate = (body: Record<string, unknown>, providerType: 'openai' | 'openai-compatible' = 'openai-compatible') => {
+const translate = (body: Record<string, unknown>, providerType: 'openai' | 'openai-compatible' = 'openai-compatible', upstreamModel = 'gpt') => {
   const parsed = parseAnthropicRequest({ model: 'fake/gpt', max_tokens: 50, ...body })
-  const upstream = toOpenAIBody(parsed.request, { upstreamModel: 'gpt', providerType })
+  const upstream = toOpenAIBody(parsed.request, { upstreamModel, providerType })
   return { ...upstream, degraded: [...parsed.degraded, ...upstream.degraded] }
 }
 
@@ -74,6 +75,29 @@ describe('Anthropic request → OpenAI', () => {
     })
     expect(body.reasoning_effort).toBe('high')
     expect(degraded).toEqual(['thinking blocks', 'thinking.budget_tokens (sent as reasoning_effort=high)', 'top_k', 'cache_control'])
+  })
+
+  it("Claude Code's reasoning (adaptive thinking + output_config.effort) → reasoning_effort; dropped and named for models that do not reason", () => {
+    const claudeCode = { thinking: { type: 'adaptive', display: 'omitted' }, output_config: { effort: 'high' }, messages: [{ role: 'user', content: 'x' }] }
+    for (const model of ['gpt-5', 'o4-mini', 'deepseek-reasoner']) {
+      const { body, degraded } = translate(claudeCode, 'openai', model)
+      expect(body.reasoning_effort).toBe('high')
+      expect(degraded).toEqual([])
+    }
+    for (const model of ['gpt-4o', 'gpt-4.1-mini', 'openai/gpt-4o-mini', 'gpt-3.5-turbo']) {
+      const { body, degraded } = translate({ ...claudeCode, thinking: { type: 'enabled', budget_tokens: 4000 } }, 'openai', model)
+      expect(body).not.toHaveProperty('reasoning_effort')
+      expect(degraded).toEqual(['reasoning (the model takes no reasoning_effort)'])
+    }
+    expect(translate({ ...claudeCode, output_config: { effort: 'max' } }, 'openai', 'gpt-5').degraded).toEqual(['output_config.effort=max (sent as high)'])
+  })
+
+  it("metadata.user_id over OpenAI's 64 characters (Claude Code's JSON one) goes as its SHA-256, named", () => {
+    const userId = JSON.stringify({ device_id: 'd'.repeat(64), account_uuid: '', session_id: '00000000-0000-4000-8000-000000000000' })
+    const long = translate({ metadata: { user_id: userId }, messages: [{ role: 'user', content: 'x' }] })
+    expect(long.body.user).toBe(createHash('sha256').update(userId).digest('hex'))
+    expect(long.degraded).toEqual(['metadata.user_id (over 64 characters: sent as its SHA-256)'])
+    expect(translate({ metadata: { user_id: 'u'.repeat(64) }, messages: [{ role: 'user', content: 'x' }] }).body.user).toBe('u'.repeat(64))
   })
 
   it('refuses server tools, documents, Files API images and MCP servers; requires max_tokens', () => {

@@ -1,23 +1,34 @@
 import {
   type CanonicalChatRequest,
-  type CanonicalMessage,
+  type CanonicalEntry,
   type CanonicalPart,
   type CanonicalReasoning,
+  type CanonicalSystemMessage,
   type CanonicalToolChoice,
   type Degraded,
   emptyRequest,
   type ImagePart,
   type ReasoningEffort,
+  type TextPart,
 } from '../canonical.ts'
 import { parseWire, unknownFields, untranslatable } from '../wire-parse.ts'
-import { type WireBlock, type WireImageBlock, WireMessagesRequest } from './wire.ts'
+import { contextManagementOf } from './context-management.ts'
+import { type WireBlock, type WireImageBlock, WireMessagesRequest, type WireSystemMessage, type WireToolReferenceBlock, type WireToolResultPart } from './wire.ts'
 
 // An Anthropic Messages body → CanonicalChatRequest. Refused (400): documents, search results,
-// server tools and their blocks, Files API references, MCP servers, containers. Prompt-cache
-// breakpoints (`cache_control`) are noted so the provider side can name them when it drops them.
+// server tools and their blocks, Files API references, MCP servers, containers, context edits
+// that would clear something (context-management.ts). A mid-conversation `role: "system"`
+// message becomes a canonical system entry at its position. Prompt-cache breakpoints
+// (`cache_control`) are noted so the provider side can name them when it drops them.
 
-const HANDLED = new Set(Object.keys(WireMessagesRequest.shape))
-const REFUSED_FIELDS: Record<string, string> = { mcp_servers: 'MCP servers', container: 'a code-execution container', context_management: 'context management' }
+const HANDLED = new Set([...Object.keys(WireMessagesRequest.shape), 'context_management', 'safeguards'])
+/**
+ * `safeguards` asks Anthropic's API to vet the answer's tool calls (Claude Code's auto mode sends
+ * the dangerous_tool_use check). No other provider runs it. Dropping it is named: Claude Code
+ * notices the missing verdict and asks the user to approve each risky action instead.
+ */
+const SAFEGUARDS_DROPPED = 'safeguards (not run by this provider)'
+const REFUSED_FIELDS: Record<string, string> = { mcp_servers: 'MCP servers', container: 'a code-execution container' }
 
 interface ParseState {
   request: CanonicalChatRequest
@@ -31,6 +42,20 @@ function image(block: WireImageBlock, param: string): ImagePart {
   return { type: 'image', source: imageSource, detail: null }
 }
 
+/**
+ * A tool-search result's tool_reference: deferred tools are sent up front to other providers
+ * (toolsOf), so the reference only has to tell the model the tool is there.
+ */
+function toolReferenceText(block: WireToolReferenceBlock, state: ParseState): TextPart {
+  state.degraded.push('tool_reference (sent as text: deferred tools are sent up front)')
+  return { type: 'text', text: `Tool '${block.tool_name}' is loaded and can be called.` }
+}
+
+function resultPart(part: WireToolResultPart, param: string, state: ParseState): TextPart | ImagePart {
+  if (part.type === 'text') return { type: 'text', text: part.text }
+  return part.type === 'image' ? image(part, param) : toolReferenceText(part, state)
+}
+
 function blockToPart(block: WireBlock, param: string, state: ParseState): CanonicalPart {
   if ('cache_control' in block && block.cache_control) state.request.promptCaching = true
   switch (block.type) {
@@ -42,7 +67,7 @@ function blockToPart(block: WireBlock, param: string, state: ParseState): Canoni
       return { type: 'tool_call', id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) }
     case 'tool_result': {
       const content = typeof block.content === 'string' ? [{ type: 'text' as const, text: block.content }] : (block.content ?? [])
-      const parts = content.map((part, i) => (part.type === 'text' ? { type: 'text' as const, text: part.text } : image(part, `${param}.content.${i}`)))
+      const parts = content.map((part, i) => resultPart(part, `${param}.content.${i}`, state))
       return { type: 'tool_result', toolCallId: block.tool_use_id, content: parts, isError: block.is_error === true }
     }
     case 'thinking':
@@ -54,8 +79,20 @@ function blockToPart(block: WireBlock, param: string, state: ParseState): Canoni
   }
 }
 
-function messagesOf(wire: WireMessagesRequest, state: ParseState): CanonicalMessage[] {
-  return wire.messages.map((message, m) => {
+/** Text, or text blocks; the other system blocks (mid-conversation tool changes) have no counterpart. */
+function systemEntry(message: WireSystemMessage, param: string, state: ParseState): CanonicalSystemMessage {
+  if (typeof message.content === 'string') return { role: 'system', content: [{ type: 'text', text: message.content }] }
+  const content = message.content.map((block, b): TextPart => {
+    if (block.type !== 'text' || typeof block.text !== 'string') throw untranslatable(`${param}.content.${b}`, `a '${block.type}' block in a system message`)
+    if (block.cache_control) state.request.promptCaching = true
+    return { type: 'text', text: block.text }
+  })
+  return { role: 'system', content }
+}
+
+function messagesOf(wire: WireMessagesRequest, state: ParseState): CanonicalEntry[] {
+  return wire.messages.map((message, m): CanonicalEntry => {
+    if (message.role === 'system') return systemEntry(message, `messages.${m}`, state)
     const content: CanonicalPart[] =
       typeof message.content === 'string'
         ? [{ type: 'text', text: message.content }]
@@ -75,6 +112,7 @@ function toolsOf(wire: WireMessagesRequest, state: ParseState): CanonicalChatReq
   return (wire.tools ?? []).map((tool, i) => {
     if (tool.type && tool.type !== 'custom') throw untranslatable(`tools.${i}`, `the server tool '${tool.type}'`)
     if (tool.cache_control) state.request.promptCaching = true
+    if (tool.defer_loading === true) state.degraded.push('tools.defer_loading (sent up front)')
     return { name: tool.name, description: tool.description ?? null, parameters: tool.input_schema ?? { type: 'object', properties: {} }, strict: tool.strict ?? null }
   })
 }
@@ -111,6 +149,7 @@ export function parseAnthropicRequest(body: Record<string, unknown>): { request:
   const wire = parseWire(WireMessagesRequest, body)
   const state: ParseState = { request: emptyRequest(), degraded: [] }
   const { request } = state
+  contextManagementOf(body.context_management, state.degraded)
   request.system = systemOf(wire, state)
   request.messages = messagesOf(wire, state)
   request.maxTokens = wire.max_tokens
@@ -128,6 +167,8 @@ export function parseAnthropicRequest(body: Record<string, unknown>): { request:
   if (format) request.responseFormat = { type: 'json_schema', name: 'response', description: null, schema: format.schema, strict: true }
   request.user = wire.metadata?.user_id ?? null
   if (wire.service_tier && wire.service_tier !== 'auto') state.degraded.push('service_tier')
+  const safeguards = body.safeguards
+  if (safeguards !== undefined && safeguards !== null && !(Array.isArray(safeguards) && safeguards.length === 0)) state.degraded.push(SAFEGUARDS_DROPPED)
   const degraded = [...new Set([...state.degraded, ...unknownFields(body, HANDLED)])]
   return { request, degraded }
 }

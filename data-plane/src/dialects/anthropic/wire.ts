@@ -24,10 +24,15 @@ const ToolUseBlock = z.object({
   input: z.unknown(),
   cache_control: CacheControl,
 })
+/** Tool search: a result naming a deferred tool whose definition the API should now load. */
+const ToolReferenceBlock = z.object({ type: z.literal('tool_reference'), tool_name: z.string() })
+export type WireToolReferenceBlock = z.infer<typeof ToolReferenceBlock>
+const ToolResultPart = z.discriminatedUnion('type', [TextBlock, ImageBlock, ToolReferenceBlock])
+export type WireToolResultPart = z.infer<typeof ToolResultPart>
 const ToolResultBlock = z.object({
   type: z.literal('tool_result'),
   tool_use_id: z.string(),
-  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [TextBlock, ImageBlock]))]).nullish(),
+  content: z.union([z.string(), z.array(ToolResultPart)]).nullish(),
   is_error: z.boolean().nullish(),
   cache_control: CacheControl,
 })
@@ -41,7 +46,16 @@ const OtherBlock = z.object({ type: z.enum(UNTRANSLATABLE_BLOCKS) }).loose()
 export const WireBlock = z.discriminatedUnion('type', [TextBlock, ImageBlock, ToolUseBlock, ToolResultBlock, ThinkingBlock, RedactedThinkingBlock, OtherBlock])
 export type WireBlock = z.infer<typeof WireBlock>
 
-export const WireMessageParam = z.object({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(WireBlock)]) })
+const ConversationMessage = z.object({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(WireBlock)]) })
+/**
+ * A mid-conversation system message (Anthropic's `role: "system"` inside `messages`): text, or
+ * text blocks. Its other block kinds (the tool_addition / tool_removal of mid-conversation tool
+ * changes) are kept loose here and refused by request.ts.
+ */
+const SystemBlock = z.union([TextBlock, z.object({ type: z.string().refine((type) => type !== 'text', 'a text block needs its text') }).loose()])
+const SystemMessage = z.object({ role: z.literal('system'), content: z.union([z.string(), z.array(SystemBlock)]) })
+export type WireSystemMessage = z.infer<typeof SystemMessage>
+export const WireMessageParam = z.discriminatedUnion('role', [ConversationMessage, SystemMessage])
 
 const Tool = z
   .object({
@@ -51,6 +65,7 @@ const Tool = z
     input_schema: z.record(z.string(), z.unknown()).nullish(),
     cache_control: CacheControl,
     strict: z.boolean().nullish(),
+    defer_loading: z.boolean().nullish(),
   })
   .loose()
 

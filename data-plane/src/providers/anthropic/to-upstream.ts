@@ -1,4 +1,4 @@
-import type { CanonicalChatRequest, CanonicalMessage, CanonicalPart, Degraded, ImagePart, ReasoningEffort } from '../../dialects/canonical.ts'
+import { type CanonicalChatRequest, type CanonicalMessage, type CanonicalPart, type Degraded, type ImagePart, type ReasoningEffort, splitSystemEntries } from '../../dialects/canonical.ts'
 import { parseArguments } from '../../dialects/anthropic/response.ts'
 import { alternatingTurns, type Turn } from '../turns.ts'
 
@@ -103,8 +103,8 @@ function samplingOf(request: CanonicalChatRequest, body: Record<string, unknown>
   if (request.frequencyPenalty !== null) degraded.push('frequency_penalty')
 }
 
-function systemOf(request: CanonicalChatRequest, degraded: Degraded): string | null {
-  const system = [...request.system]
+function systemOf(request: CanonicalChatRequest, moved: string[], degraded: Degraded): string | null {
+  const system = [...request.system, ...moved]
   if (request.responseFormat?.type === 'json_object') {
     system.push(JSON_OBJECT_INSTRUCTION)
     degraded.push('response_format=json_object (sent as an instruction)')
@@ -115,9 +115,13 @@ function systemOf(request: CanonicalChatRequest, degraded: Degraded): string | n
 export function toAnthropicBody(request: CanonicalChatRequest, upstreamModel: string): { body: Record<string, unknown>; degraded: Degraded } {
   const degraded: Degraded = []
   const body: Record<string, unknown> = { model: upstreamModel }
-  const system = systemOf(request, degraded)
+  // Translated requests come from OpenAI-family clients, whose system messages are already
+  // leading; any mid-conversation one joins the top-level system (no beta is assumed upstream).
+  const conversation = splitSystemEntries(request.messages)
+  if (conversation.system.length > 0) degraded.push('system message position (moved to the system prompt)')
+  const system = systemOf(request, conversation.system, degraded)
   if (system !== null) body.system = system
-  body.messages = messagesOf(request.messages, degraded)
+  body.messages = messagesOf(conversation.messages, degraded)
   samplingOf(request, body, degraded)
   toolsOf(request, body)
   const format = request.responseFormat

@@ -1,4 +1,4 @@
-import type { CanonicalChatRequest, CanonicalMessage, CanonicalPart, Degraded, ImagePart } from '../../dialects/canonical.ts'
+import { type CanonicalChatRequest, type CanonicalMessage, type CanonicalPart, type Degraded, type ImagePart, splitSystemEntries } from '../../dialects/canonical.ts'
 import { parseArguments } from '../../dialects/anthropic/response.ts'
 import { alternatingTurns, type Turn } from '../turns.ts'
 import { GatewayError } from '../../errors.ts'
@@ -109,8 +109,11 @@ function thinkingOf(request: CanonicalChatRequest, upstreamModel: string, degrad
 
 export function toConverseBody(request: CanonicalChatRequest, upstreamModel: string): { body: Record<string, unknown>; degraded: Degraded } {
   const degraded: Degraded = []
-  const body: Record<string, unknown> = { messages: messagesOf(request.messages, degraded) }
-  const system = [...request.system]
+  // Converse has only the top-level system: mid-conversation system messages join it, in order.
+  const conversation = splitSystemEntries(request.messages)
+  if (conversation.system.length > 0) degraded.push('system message position (moved to the system prompt)')
+  const body: Record<string, unknown> = { messages: messagesOf(conversation.messages, degraded) }
+  const system = [...request.system, ...conversation.system]
   if (request.responseFormat?.type === 'json_object') {
     system.push(JSON_OBJECT_INSTRUCTION)
     degraded.push('response_format=json_object (sent as an instruction)')

@@ -1,4 +1,4 @@
-import type { CanonicalChatRequest, CanonicalMessage, CanonicalPart, Degraded, ImagePart, ReasoningEffort } from '../../dialects/canonical.ts'
+import { type CanonicalChatRequest, type CanonicalMessage, type CanonicalPart, type Degraded, type ImagePart, type ReasoningEffort, splitSystemEntries } from '../../dialects/canonical.ts'
 import { parseArguments } from '../../dialects/anthropic/response.ts'
 import { GatewayError } from '../../errors.ts'
 import { SIGNED_CALL_PREFIX } from './from-upstream.ts'
@@ -134,8 +134,12 @@ function generationConfigOf(request: CanonicalChatRequest, dropped: Set<string>)
 export function toGeminiBody(request: CanonicalChatRequest): { body: Record<string, unknown>; degraded: Degraded } {
   const degraded: Degraded = []
   const dropped = new Set<string>()
-  const body: Record<string, unknown> = { contents: contentsOf(request.messages, degraded) }
-  if (request.system.length > 0) body.systemInstruction = { parts: request.system.map((text) => ({ text })) }
+  // Gemini has only systemInstruction: mid-conversation system messages join it, in order.
+  const conversation = splitSystemEntries(request.messages)
+  if (conversation.system.length > 0) degraded.push('system message position (moved to the system prompt)')
+  const system = [...request.system, ...conversation.system]
+  const body: Record<string, unknown> = { contents: contentsOf(conversation.messages, degraded) }
+  if (system.length > 0) body.systemInstruction = { parts: system.map((text) => ({ text })) }
   toolsOf(request, body, dropped, degraded)
   const config = generationConfigOf(request, dropped)
   if (Object.keys(config).length > 0) body.generationConfig = config

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto'
 import type { ProviderType } from '@switchyard/shared/snapshot'
-import type { CanonicalChatRequest, CanonicalMessage, CanonicalPart, Degraded, ImagePart, ReasoningEffort } from '../../dialects/canonical.ts'
+import { takesReasoningEffort } from './reasoning-models.ts'
+import type { CanonicalChatRequest, CanonicalEntry, CanonicalMessage, CanonicalPart, Degraded, ImagePart, ReasoningEffort } from '../../dialects/canonical.ts'
 
-// CanonicalChatRequest → an OpenAI Chat Completions body. Tool results become `tool` messages
+// CanonicalChatRequest → an OpenAI Chat Completions body. System instructions are `system`
+// messages, mid-conversation ones at their position. Tool results become `tool` messages
 // (images in them follow as a user message); Anthropic thinking has no input form here and is
 // dropped (named); a thinking budget becomes the nearest `reasoning_effort`. Streams always ask
 // for usage (`stream_options.include_usage`), so metering never estimates.
@@ -56,10 +59,15 @@ function assistantMessage(message: CanonicalMessage, degraded: Degraded): WireMe
   return wire
 }
 
+/** A system message at its position (Chat Completions takes them anywhere), the leading prompt first. */
+function entryMessages(entry: CanonicalEntry, degraded: Degraded): WireMessage[] {
+  if (entry.role === 'system') return [{ role: 'system', content: entry.content.map((part) => part.text).join('') }]
+  return entry.role === 'user' ? userMessages(entry, degraded) : [assistantMessage(entry, degraded)]
+}
+
 function messagesOf(request: CanonicalChatRequest, degraded: Degraded): WireMessage[] {
   const system = request.system.map((text) => ({ role: 'system', content: text }))
-  const rest = request.messages.flatMap((m) => (m.role === 'user' ? userMessages(m, degraded) : [assistantMessage(m, degraded)]))
-  return [...system, ...rest]
+  return [...system, ...request.messages.flatMap((entry) => entryMessages(entry, degraded))]
 }
 
 function effortOfBudget(budget: number): ReasoningEffort {
@@ -92,13 +100,24 @@ function optionsOf(request: CanonicalChatRequest, body: Record<string, unknown>,
     body.response_format = { type: format.type }
   }
   const reasoning = request.reasoning
-  if (reasoning?.effort) body.reasoning_effort = reasoning.effort
+  if (reasoning && !takesReasoningEffort(String(body.model))) degraded.push('reasoning (the model takes no reasoning_effort)')
+  else if (reasoning?.effort) body.reasoning_effort = reasoning.effort
   else if (reasoning?.budgetTokens) {
     body.reasoning_effort = effortOfBudget(reasoning.budgetTokens)
     degraded.push(`thinking.budget_tokens (sent as reasoning_effort=${String(body.reasoning_effort)})`)
   }
   if (request.topK !== null) degraded.push('top_k')
   if (request.promptCaching) degraded.push('cache_control')
+}
+
+/** OpenAI refuses a `user` over 64 characters (OpenRouter over 128); Claude Code's metadata.user_id is a ~150-character JSON string. */
+const MAX_USER_LENGTH = 64
+
+/** A longer end-user id goes as its SHA-256 (hex, 64 characters): still one stable opaque id per value. */
+function userOf(user: string | null, degraded: Degraded): string | null {
+  if (user === null || user.length <= MAX_USER_LENGTH) return user
+  degraded.push(`metadata.user_id (over ${MAX_USER_LENGTH} characters: sent as its SHA-256)`)
+  return createHash('sha256').update(user).digest('hex')
 }
 
 export interface ToOpenAIOptions {
@@ -118,7 +137,7 @@ export function toOpenAIBody(request: CanonicalChatRequest, options: ToOpenAIOpt
     ['seed', request.seed],
     ['presence_penalty', request.presencePenalty],
     ['frequency_penalty', request.frequencyPenalty],
-    ['user', request.user],
+    ['user', userOf(request.user, degraded)],
   ]
   for (const [name, value] of scalars) if (value !== null) body[name] = value
   if (request.stop.length > 0) body.stop = request.stop
