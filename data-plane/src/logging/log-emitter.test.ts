@@ -82,6 +82,16 @@ describe('LogEmitter', () => {
     await emitter.close()
   })
 
+  it('appends a model holding NUL or half an emoji as text Postgres can store', async () => {
+    const { stream, accepted } = flakyStream()
+    const emitter = new LogEmitter({ logs: stream, log: silent, flushIntervalMs: 5 })
+    emitter.emit({ ...event('req_nul'), model: 'gpt\u0000-4o', metadata: { session: 'cut \ud83d' } })
+    await expect.poll(() => accepted.length).toBe(1)
+    expect(accepted[0]).not.toMatch(/\\u(0000|d[89a-f])/)
+    expect(JSON.parse(accepted[0] ?? '')).toMatchObject({ model: 'gpt\ufffd-4o', metadata: { session: 'cut \ufffd' } })
+    await emitter.close()
+  })
+
   it('bounds its buffer, keeping the newest events, and flushes on close', async () => {
     const { stream, accepted, state } = flakyStream()
     state.down = true
