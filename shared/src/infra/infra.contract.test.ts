@@ -115,6 +115,13 @@ describe.each(Object.keys(factories))('%s infra', (kind) => {
     expect((await infra.logs.read({ consumer: 'c1', count: 10, blockMs: 10, claimIdleMs: 20 })).map((e) => e.payload)).toEqual(['next'])
   })
 
+  it('answers at once when blockMs is 0 and nothing is waiting', async () => {
+    const infra = make(kind)
+    const started = Date.now()
+    expect(await infra.logs.read({ consumer: 'c1', count: 10, blockMs: 0, claimIdleMs: 60_000 })).toEqual([])
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+
   it('wakes a blocked reader when an entry arrives', async () => {
     const infra = make(kind)
     const reading = infra.logs.read({ consumer: 'c1', count: 10, blockMs: 2000, claimIdleMs: 60_000 })
