@@ -92,12 +92,14 @@ interface Drop {
   reason: string
 }
 
-const requestOf = (requestId: string, teamId: string) => `request ${JSON.stringify(requestId)} of team ${JSON.stringify(teamId)}`
+/** Quoted (JSON escapes any control character: no forged log lines) and bounded. */
+const quoted = (text: string) => JSON.stringify(text.slice(0, 200))
+const requestOf = (requestId: string, teamId: string) => `request ${quoted(requestId)} of team ${quoted(teamId)}`
 
 /** The request id of a payload that is JSON but not a valid event, when it has one. */
 function entryName(entry: LogStreamEntry, json: unknown): string {
   const requestId = typeof json === 'object' && json !== null && 'requestId' in json ? json.requestId : undefined
-  return typeof requestId === 'string' ? `request ${JSON.stringify(requestId.slice(0, 200))} (entry ${entry.id})` : `entry ${entry.id}`
+  return typeof requestId === 'string' ? `request ${quoted(requestId)} (entry ${entry.id})` : `entry ${entry.id}`
 }
 
 function parseEntries(entries: LogStreamEntry[]): { rows: RequestLogRow[]; drops: Drop[] } {
