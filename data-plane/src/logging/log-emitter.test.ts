@@ -82,13 +82,26 @@ describe('LogEmitter', () => {
     await emitter.close()
   })
 
+  it('appends a model holding NUL or half an emoji as text Postgres can store', async () => {
+    const { stream, accepted } = flakyStream()
+    const emitter = new LogEmitter({ logs: stream, log: silent, flushIntervalMs: 5 })
+    emitter.emit({ ...event('req_nul'), model: 'gpt\u0000-4o', metadata: { session: 'cut \ud83d' } })
+    await expect.poll(() => accepted.length).toBe(1)
+    expect(accepted[0]).not.toMatch(/\\u(0000|d[89a-f])/)
+    expect(JSON.parse(accepted[0] ?? '')).toMatchObject({ model: 'gpt\ufffd-4o', metadata: { session: 'cut \ufffd' } })
+    await emitter.close()
+  })
+
   it('bounds its buffer, keeping the newest events, and flushes on close', async () => {
     const { stream, accepted, state } = flakyStream()
     state.down = true
-    const emitter = new LogEmitter({ logs: stream, log: silent, flushIntervalMs: 1_000, maxBuffered: 3 })
+    const errors: string[] = []
+    const emitter = new LogEmitter({ logs: stream, log: { warn: () => {}, error: (_: unknown, m?: string) => errors.push(m ?? '') }, flushIntervalMs: 1_000, maxBuffered: 3 })
     for (let i = 0; i < 5; i++) emitter.emit(event(`req_${i}`))
     state.down = false
     await emitter.close()
     expect(accepted.map((p) => (JSON.parse(p) as RequestLogEvent).requestId)).toEqual(['req_2', 'req_3', 'req_4'])
+    expect(emitter.droppedTotal).toBe(2)
+    expect(errors).toEqual(['request logs: buffer full, dropping the oldest events'])
   })
 })

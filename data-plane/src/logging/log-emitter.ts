@@ -26,6 +26,7 @@ export class LogEmitter {
   private flushing: Promise<void> | null = null
   private failures = 0
   private dropped = 0
+  private droppedEver = 0
   private readonly flushIntervalMs: number
   private readonly eagerBatch: number
   private readonly batchSize: number
@@ -59,12 +60,19 @@ export class LogEmitter {
     if (this.buffer.length > 0) this.options.log.error({ lost: this.buffer.length }, 'request logs: could not flush at shutdown')
   }
 
-  /** Keeps the newest events when the stream has been down for long. */
+  /** Events dropped since start because the buffer was full (the stream down for long). */
+  get droppedTotal(): number {
+    return this.droppedEver
+  }
+
+  /** Keeps the newest events when the stream has been down for long; counts, and says so once per outage. */
   private trim(): void {
     const over = this.buffer.length - this.maxBuffered
     if (over > 0) {
       this.buffer.splice(0, over)
+      if (this.dropped === 0) this.options.log.error({ maxBuffered: this.maxBuffered }, 'request logs: buffer full, dropping the oldest events')
       this.dropped += over
+      this.droppedEver += over
     }
   }
 

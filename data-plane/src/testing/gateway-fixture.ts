@@ -118,6 +118,8 @@ export async function startGateway(
     },
     async logEvents() {
       const entries = await infra.logs.read({ consumer: 'test', count: 1000, blockMs: 0, claimIdleMs: 60_000 })
+      // Acked, or a test running past claimIdleMs would get its own unacked entries back (XAUTOCLAIM).
+      await infra.logs.ack(entries.map((e) => e.id))
       events.push(...entries.map((e) => RequestLogEvent.parse(JSON.parse(e.payload))))
       return events
     },

@@ -1,2 +1,3 @@
 export * from './request-log-event.ts'
 export * from './serialize.ts'
+export * from './storable.ts'

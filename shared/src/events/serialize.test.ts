@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { RequestLogEvent } from './request-log-event.ts'
 import { mulberry32 } from '../testing/random.ts'
 import { serializeRequestLogEvent } from './serialize.ts'
+import { REPLACEMENT_CHARACTER } from './storable.ts'
+
+// eslint-disable-next-line no-control-regex -- the characters under test
+const UNSTORABLE_OR_SURROGATE = /[\u0000\ud800-\udfff]/g
 
 describe('serializeRequestLogEvent', () => {
   it('round-trips through the schema for every combination of present and default members (property)', () => {
@@ -34,6 +38,38 @@ describe('serializeRequestLogEvent', () => {
       const wire = serializeRequestLogEvent(event)
       expect(RequestLogEvent.parse(JSON.parse(wire)), wire).toEqual(event)
       expect(wire.length).toBeLessThanOrEqual(JSON.stringify(event).length)
+    }
+  })
+
+  it('writes only what Postgres can store, whichever string holds a NUL or a lone surrogate (property)', () => {
+    const random = mulberry32(29)
+    const bad = ['\u0000', '\ud800', '\udfff', '\ud83d']
+    const text = (base: string) => (random() < 0.4 ? `${base}${bad[Math.floor(random() * bad.length)]}${base}` : base)
+    for (let i = 0; i < 300; i++) {
+      const event = RequestLogEvent.parse({
+        requestId: `req_${i}`,
+        createdAt: new Date(1_700_000_000_000 + i).toISOString(),
+        teamId: 'team_1',
+        virtualKeyId: text('vk'),
+        endpoint: text('/v1/chat/completions'),
+        provider: text('openai'),
+        model: text('gpt-4o'),
+        stream: false,
+        status: 404,
+        outcome: 'error',
+        errorCode: text('SY_ERR_ROUTE_NOT_FOUND'),
+        latencyMs: 1,
+        attempts: [{ provider: text('p'), model: text('m'), status: 404, latencyMs: 1, upstreamRequestId: text('up') }],
+        metadata: { [text('key')]: text('value') },
+      })
+      const wire = serializeRequestLogEvent(event)
+      expect(wire, wire).not.toMatch(/\\u(0000|d[89a-f])/)
+      const back = RequestLogEvent.parse(JSON.parse(wire))
+      const dirty = JSON.stringify(event)
+      // Only the unstorable characters changed: same length, everything else identical.
+      expect(JSON.stringify(back).length).toBeLessThanOrEqual(dirty.length)
+      expect(back.model?.replaceAll(REPLACEMENT_CHARACTER, '')).toBe(event.model?.replace(UNSTORABLE_OR_SURROGATE, ''))
+      if (!/\\u(0000|d[89a-f])/.test(dirty)) expect(back).toEqual(event)
     }
   })
 

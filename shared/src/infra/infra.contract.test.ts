@@ -96,6 +96,32 @@ describe.each(Object.keys(factories))('%s infra', (kind) => {
     expect(claimed.map((e) => e.payload)).toEqual(['lost-unless-claimed'])
   })
 
+  it('hands a consumer back its own unacked entries once idle for claimIdleMs, as XAUTOCLAIM does', async () => {
+    const infra = make(kind)
+    await infra.logs.append(['kept-until-stored', 'its-batch-mate'])
+    await infra.logs.append(['next'])
+    const taken = await infra.logs.read({ consumer: 'c1', count: 1, blockMs: 10, claimIdleMs: 60_000 })
+    expect(taken.map((e) => e.payload)).toEqual(['kept-until-stored', 'its-batch-mate'])
+    // Not yet idle: the reader moves on to new entries.
+    expect((await infra.logs.read({ consumer: 'c1', count: 1, blockMs: 10, claimIdleMs: 60_000 })).map((e) => e.payload)).toEqual(['next'])
+    await infra.logs.ack(taken.map((e) => e.id).slice(0, 1))
+    await new Promise((r) => setTimeout(r, 30))
+    // Idle: the same consumer gets back what it read and never acked, and only that.
+    const again = await infra.logs.read({ consumer: 'c1', count: 10, blockMs: 10, claimIdleMs: 20 })
+    expect(again.map((e) => e.payload)).toEqual(['next'])
+    // Claiming restarts the idle clock: an immediate second read does not hand it out twice.
+    expect(await infra.logs.read({ consumer: 'c1', count: 10, blockMs: 10, claimIdleMs: 20 })).toEqual([])
+    await new Promise((r) => setTimeout(r, 30))
+    expect((await infra.logs.read({ consumer: 'c1', count: 10, blockMs: 10, claimIdleMs: 20 })).map((e) => e.payload)).toEqual(['next'])
+  })
+
+  it('answers at once when blockMs is 0 and nothing is waiting', async () => {
+    const infra = make(kind)
+    const started = Date.now()
+    expect(await infra.logs.read({ consumer: 'c1', count: 10, blockMs: 0, claimIdleMs: 60_000 })).toEqual([])
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+
   it('wakes a blocked reader when an entry arrives', async () => {
     const infra = make(kind)
     const reading = infra.logs.read({ consumer: 'c1', count: 10, blockMs: 2000, claimIdleMs: 60_000 })

@@ -62,21 +62,31 @@ class MemoryLogStream implements LogStream {
   }
 
   async read(options: { consumer: string; count: number; blockMs: number; claimIdleMs: number }) {
+    const claimed = this.claimIdle(options)
+    if (claimed.length > 0) return eventsOf(claimed)
+    if (this.fresh.length === 0 && options.blockMs > 0) await this.waitForAppend(options.blockMs)
+    const deliveredAt = Date.now()
+    const batch = this.fresh.splice(0, options.count)
+    for (const entry of batch) this.pending.set(entry.id, { entry, consumer: options.consumer, deliveredAt })
+    return eventsOf(batch)
+  }
+
+  /**
+   * XAUTOCLAIM: every pending entry idle for `claimIdleMs`, whoever holds it — the reader
+   * itself included, so a consumer that failed to store a batch gets it back instead of
+   * leaving it pending forever (the one-process default has no other consumer to claim it).
+   */
+  private claimIdle(options: { consumer: string; count: number; claimIdleMs: number }): MemoryEntry[] {
     const now = Date.now()
     const claimed: MemoryEntry[] = []
     for (const p of this.pending.values()) {
       if (claimed.length >= options.count) break
-      if (p.consumer !== options.consumer && now - p.deliveredAt >= options.claimIdleMs) {
-        p.consumer = options.consumer
-        p.deliveredAt = now
-        claimed.push(p.entry)
-      }
+      if (now - p.deliveredAt < options.claimIdleMs) continue
+      p.consumer = options.consumer
+      p.deliveredAt = now
+      claimed.push(p.entry)
     }
-    if (claimed.length > 0) return eventsOf(claimed)
-    if (this.fresh.length === 0 && options.blockMs > 0) await this.waitForAppend(options.blockMs)
-    const batch = this.fresh.splice(0, options.count)
-    for (const entry of batch) this.pending.set(entry.id, { entry, consumer: options.consumer, deliveredAt: now })
-    return eventsOf(batch)
+    return claimed
   }
 
   async ack(ids: readonly string[]): Promise<void> {

@@ -29,8 +29,9 @@ export interface LogStream {
   /** Appends the events as one stream entry (a batch): one round trip, all or nothing. */
   append(payloads: readonly string[]): Promise<void>
   /**
-   * Next events for this consumer: first those of entries left pending by a dead consumer for
-   * longer than `claimIdleMs`, then new ones (waiting up to `blockMs`). `count` counts stream
+   * Next events for this consumer: first those of entries left pending for longer than
+   * `claimIdleMs` by any consumer — a dead one, or this one after a failed store (XAUTOCLAIM) —
+   * then new ones (waiting up to `blockMs`). `count` counts stream
    * entries (batches), so a read can return more events than that. Entries stay pending until
    * acked; acking an id acks its whole batch.
    */

@@ -109,18 +109,12 @@ class RedisLogStream implements LogStream {
       options.count,
     )) as [string, [string, string[]][]]
     if (claimed.length > 0) return entriesOf(claimed)
-    const reply = (await this.blockingClient().xreadgroup(
-      'GROUP',
-      LOG_CONSUMER_GROUP,
-      options.consumer,
-      'COUNT',
-      options.count,
-      'BLOCK',
-      options.blockMs,
-      'STREAMS',
-      this.stream,
-      '>',
-    )) as StreamReply
+    // BLOCK 0 would wait forever; the port's 0 means "don't wait", as the memory twin reads it.
+    const reply = (
+      options.blockMs > 0
+        ? await this.blockingClient().xreadgroup('GROUP', LOG_CONSUMER_GROUP, options.consumer, 'COUNT', options.count, 'BLOCK', options.blockMs, 'STREAMS', this.stream, '>')
+        : await this.redis.xreadgroup('GROUP', LOG_CONSUMER_GROUP, options.consumer, 'COUNT', options.count, 'STREAMS', this.stream, '>')
+    ) as StreamReply
     return reply?.[0] ? entriesOf(reply[0][1]) : []
   }
 
