@@ -34,9 +34,10 @@ const STREAM_BODY =
 function rawAnswer(request: string): Buffer {
   const stream = request.includes('"stream":true')
   const body = Buffer.from(stream ? STREAM_BODY : CHAT_BODY)
+  const charset = request.includes('"model":"bad-charset"') ? '; charset=\u20ac' : ''
   const head =
     'HTTP/1.1 200 OK\r\n' +
-    `content-type: ${stream ? 'text/event-stream' : 'application/json'}\r\n` +
+    `content-type: ${stream ? 'text/event-stream' : 'application/json'}${charset}\r\n` +
     `content-length: ${body.length}\r\n` +
     'x-request-id: req-\u20ac-1\r\n' +
     'x-ratelimit-remaining-requests: \u20ac\r\n' +
@@ -131,5 +132,12 @@ describe('G-SEC-17 hostile input: response headers derived from upstream input',
     const text = await res.text()
     expect(text).toContain('"content":"hi"')
     expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true)
+  })
+
+  it.each([false, true])('encodes an upstream content type outside ASCII (stream: %s)', async (stream) => {
+    const res = await chat(gateway, { model: 'raw/bad-charset', messages: USER, stream })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe(`${stream ? 'text/event-stream' : 'application/json'};%20charset=%E2%82%AC`)
+    expect(await res.text()).toContain('"content":"hi"')
   })
 })

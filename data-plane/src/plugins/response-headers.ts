@@ -54,6 +54,9 @@ function serverTiming(ctx: RequestContext): string {
 }
 
 export function applyGatewayHeaders(reply: FastifyReply, ctx: RequestContext): void {
+  // The relays pass the upstream's content type on (`text/event-stream; charset=…`).
+  const type = reply.getHeader('content-type')
+  if (typeof type === 'string' && !isHeaderSafe(type)) reply.header('content-type', headerValue(type))
   if (ctx.target) {
     reply.header(HEADERS.provider, headerValue(ctx.target.provider.name))
     reply.header(HEADERS.model, headerValue(ctx.target.upstreamModel))
