@@ -12,9 +12,14 @@ import health from './routes/health.ts'
 import models from './routes/models.ts'
 import chatCompletions from './routes/openai/chat-completions.ts'
 import embeddings from './routes/openai/embeddings.ts'
+import { BODY_LIMIT_BYTES } from './routes/gateway-endpoint.ts'
 import responses from './routes/openai/responses.ts'
 
-export const BODY_LIMIT_BYTES = 10 * 1024 * 1024
+export { BODY_LIMIT_BYTES }
+
+// Every other route (health, model list, unknown URLs, which Fastify parses before answering
+// 404) reads at most this much: no one unauthenticated gets a large body buffered.
+const OTHER_ROUTES_BODY_LIMIT_BYTES = 64 * 1024
 
 // Receiving a request (G-SEC-17): its head must be in within HEADERS_TIMEOUT_MS and the whole
 // request, body included, within REQUEST_TIMEOUT_MS (a 10 MB body at 2 Mbit/s takes 40 s), else
@@ -45,7 +50,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
   const app = Fastify({
     logger: options.logger,
-    bodyLimit: BODY_LIMIT_BYTES,
+    bodyLimit: OTHER_ROUTES_BODY_LIMIT_BYTES,
     requestTimeout,
     http: { headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout), connectionsCheckingInterval: Math.min(CONNECTIONS_CHECK_MS, requestTimeout) },
     clientErrorHandler: answerClientError,

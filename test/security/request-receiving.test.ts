@@ -102,6 +102,16 @@ describe('G-SEC-17 / G-SEC-04 the key is checked before the body is read', () =>
     expect(jsonOf(text)).toEqual({ type: 'error', error: { type: 'authentication_error', message: expect.any(String) } })
   })
 
+  it('a POST to an unknown URL announcing 1 MB is answered at once, without waiting for the body', async () => {
+    const { socket, closed } = await open()
+    socket.write(head('/v1/unknown', { 'content-length': String(1024 * 1024) }))
+    const answer = await new Promise<string>((resolve) => socket.once('data', (chunk) => resolve(chunk.toString('utf8'))))
+    expect(statusOf(answer)).toBe(413)
+    expect(jsonOf(answer)).toMatchObject({ error: { code: 'request_too_large' } })
+    socket.destroy()
+    await closed
+  })
+
   it('a client sending a large body with a bad key still reads the 401 (fetch)', async () => {
     const res = await chat(gateway, JSON.stringify({ model: 'fake/gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(5_000_000) }] }), { key: 'sy-bad' })
     expect(res.status).toBe(401)

@@ -20,8 +20,13 @@ import { decorated, type EndpointOperation, type OperationPlan, runOperationPipe
 // valid key is answered 401 before a byte of its body is read, and the connection is closed
 // rather than drained (what it was still sending is never read).
 
+/** The largest body a gateway endpoint reads (413 beyond), unless the endpoint sets its own. */
+export const BODY_LIMIT_BYTES = 10 * 1024 * 1024
+
 export interface GatewayEndpoint {
   endpoint: string
+  /** Default BODY_LIMIT_BYTES. */
+  bodyLimit?: number
   dialect: Dialect
   /** The family's own API-key header (Anthropic's `x-api-key`), accepted besides `Authorization: Bearer`. */
   apiKeyHeader?: string
@@ -95,7 +100,7 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
     done()
   }
 
-  app.post(spec.endpoint, { onRequest: admit }, async (request, reply) => {
+  app.post(spec.endpoint, { onRequest: admit, bodyLimit: spec.bodyLimit ?? BODY_LIMIT_BYTES }, async (request, reply) => {
     const ctx = request.gateway
     if (!ctx) throw new Error('gateway route without a context (onRequest hook did not run)')
     ctx.rawBody = Buffer.isBuffer(request.body) ? request.body : undefined
