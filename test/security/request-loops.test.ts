@@ -1,5 +1,7 @@
+import Anthropic from '@anthropic-ai/sdk'
 import { providerCredentialAad, seal } from '@switchyard/shared/crypto'
 import { HEADERS } from '@switchyard/shared/headers'
+import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HOP_HEADER } from '../../data-plane/src/pipeline/check-hops.ts'
 import { buildTestSnapshot, chat, type Gateway, messages, startGateway } from '../../data-plane/src/testing/gateway-fixture.ts'
@@ -49,6 +51,25 @@ describe('G-SEC-19 request loops', () => {
     expect(await res.json()).toEqual({ error: { message: expect.stringContaining('request loop'), type: 'invalid_request_error', param: null, code: 'loop_detected' } })
     expect(gateway.fake.requests.length).toBe(before)
     // The caller's request and one re-entry were served; the second re-entry was refused unserved.
+    expect(await servedSince(events)).toBe(2)
+  })
+
+  it('the OpenAI SDK (default retries) gets one clear 508 APIError and does not retry the loop', async () => {
+    const events = (await gateway.logEvents()).length
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: gateway.key })
+    const err = await client.chat.completions.create({ model: 'self/self/self/fake/gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(OpenAI.APIError)
+    expect(err).toMatchObject({ status: 508, code: 'loop_detected', type: 'invalid_request_error' })
+    expect(await servedSince(events)).toBe(2)
+  })
+
+  it('the Anthropic SDK (default retries) gets one clear 508 APIError and does not retry the loop', async () => {
+    const events = (await gateway.logEvents()).length
+    const client = new Anthropic({ baseURL: gateway.url, apiKey: gateway.key })
+    const err = await client.messages.create({ model: 'selfa/selfa/selfa/anthropic/claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(Anthropic.APIError)
+    expect(err).toMatchObject({ status: 508, error: { type: 'error', error: { type: 'invalid_request_error' } } })
+    expect(String((err as Error).message)).toContain('request loop')
     expect(await servedSince(events)).toBe(2)
   })
 

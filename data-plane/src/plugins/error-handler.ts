@@ -48,9 +48,13 @@ export function renderStreamError(err: GatewayError, dialect: Dialect): string {
   return family.renderStreamError(family.renderGatewayError(err))
 }
 
+/** Honoured by the OpenAI and Anthropic SDKs, which otherwise retry every 5xx (a loop's 508 twice more). */
+const SHOULD_RETRY = 'x-should-retry'
+
 function sendError(err: GatewayError, request: FastifyRequest, reply: FastifyReply) {
   if (request.gateway) request.gateway.outcome.errorCode = err.code
   if (err.code === 'SY_ERR_INTERNAL') request.log.error({ err: err.cause }, 'unexpected error')
+  if (err.status >= 500 && !err.spec.retryable) reply.header(SHOULD_RETRY, 'false')
   return reply
     .code(err.status)
     .header(HEADERS.error, err.code)

@@ -5,7 +5,8 @@ import type { RequestContext } from '../pipeline/context.ts'
 import type { UpstreamHeaders } from '../upstream/client.ts'
 
 // The gateway's headers on EVERY response (success or error): x-request-id always; provider,
-// model, upstream request id, upstream rate-limit headers and Server-Timing once known;
+// model, upstream request id, upstream rate-limit headers (and `x-should-retry`, the SDKs' retry
+// hint) and Server-Timing once known;
 // `x-switchyard-degraded` names what a translation dropped (comma-separated). Replies sent
 // through Fastify get them in onSend; a stream the relay writes itself (relay/stream.ts) calls
 // applyGatewayHeaders before its head goes out.
@@ -41,7 +42,7 @@ function upstreamValueSafe(value: string | string[]): boolean {
 export function passUpstreamHeaders(reply: FastifyReply, headers: UpstreamHeaders): void {
   for (const name in headers) {
     const value = headers[name]
-    if (value !== undefined && PASSTHROUGH_RESPONSE_HEADER.test(name) && upstreamValueSafe(value)) reply.header(name, value)
+    if (value !== undefined && (PASSTHROUGH_RESPONSE_HEADER.test(name) || name === 'x-should-retry') && upstreamValueSafe(value)) reply.header(name, value)
   }
 }
 
