@@ -119,6 +119,25 @@ describe('G-SEC-17 / G-SEC-04 the key is checked before the body is read', () =>
   })
 })
 
+describe('G-SEC-17 malformed HTTP gets a JSON error, not a bare socket answer', () => {
+  it('headers over 16 KB: 431 with an OpenAI-shaped body and x-switchyard-error', async () => {
+    const { socket, closed } = await open()
+    socket.write(head('/v1/chat/completions', { authorization: `Bearer ${gateway.key}`, 'x-filler': 'a'.repeat(64 * 1024), 'content-length': '2' }))
+    const { text } = await closed
+    expect(statusOf(text)).toBe(431)
+    expect(text.toLowerCase()).toContain(`${HEADERS.error}: sy_err_request_headers_too_large`)
+    expect(jsonOf(text)).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param: null, code: 'request_headers_too_large' } })
+  })
+
+  it('a request line that is not HTTP: 400 with a JSON body', async () => {
+    const { socket, closed } = await open()
+    socket.write('HELLO\r\n\r\n')
+    const { text } = await closed
+    expect(statusOf(text)).toBe(400)
+    expect(jsonOf(text)).toMatchObject({ error: { type: 'invalid_request_error', code: 'invalid_request' } })
+  })
+})
+
 describe('G-SEC-17 request timeouts cut slow uploads, never responses', () => {
   it('cuts a body sent at 1 byte per 2 s with a 408 in the OpenAI format, nothing upstream', async () => {
     const before = gateway.fake.requests.length
