@@ -54,6 +54,11 @@ export const ERRORS = {
   SY_ERR_UPSTREAM_STATUS: { status: 502, openai: { type: 'server_error', code: 'upstream_error' }, anthropic: 'api_error', retryable: true, fallbackAllowed: true },
   SY_ERR_NOT_READY: { status: 503, openai: { type: 'server_error', code: 'not_ready' }, anthropic: 'api_error', retryable: true, fallbackAllowed: false },
   SY_ERR_INTERNAL: { status: 500, openai: { type: 'server_error', code: 'internal_error' }, anthropic: 'api_error', retryable: true, fallbackAllowed: false },
+  /** The request's body did not arrive within the request timeout (slow or stalled upload). */
+  SY_ERR_REQUEST_TIMEOUT: { status: 408, openai: { type: 'invalid_request_error', code: 'request_timeout' }, anthropic: 'timeout_error', retryable: true, fallbackAllowed: false },
+  SY_ERR_REQUEST_HEADERS_TOO_LARGE: { status: 431, openai: { type: 'invalid_request_error', code: 'request_headers_too_large' }, anthropic: 'invalid_request_error', retryable: false, fallbackAllowed: false },
+  /** The request has passed through more Switchyard gateways than allowed: a connection points back at a gateway. */
+  SY_ERR_REQUEST_LOOP: { status: 508, openai: { type: 'invalid_request_error', code: 'loop_detected' }, anthropic: 'invalid_request_error', retryable: false, fallbackAllowed: true },
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -15,6 +15,8 @@ export interface DataPlaneOptions {
   pollIntervalMs?: number
   /** Fastify's logger (default false). */
   logger?: boolean
+  /** Time to receive a whole request, body included (default app.ts REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number
 }
 
 export interface DataPlane {
@@ -34,6 +36,7 @@ export async function buildDataPlane(options: DataPlaneOptions): Promise<DataPla
     dataDir: options.dataDir,
     pollIntervalMs: options.pollIntervalMs ?? 5_000,
     logger: options.logger ?? false,
+    requestTimeoutMs: options.requestTimeoutMs,
   })
   await app.ready()
   return {

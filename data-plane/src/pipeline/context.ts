@@ -55,6 +55,8 @@ export interface RequestInit {
   clientHeaders: Readonly<Record<string, string>>
   rawBody: Buffer | undefined
   upstreamClient: UpstreamClient
+  /** Switchyard gateways the request has already passed (the inbound hop header; default 0). */
+  hops?: number
 }
 
 /** A class (not an object literal per request): one shape for every request, fields filled in place. */
@@ -73,7 +75,10 @@ export class RequestContext {
   readonly accept: string | undefined
   /** The client headers the route forwards to the adapter (lower-case names). */
   readonly clientHeaders: Readonly<Record<string, string>>
-  readonly rawBody: Buffer | undefined
+  /** Set by the route once the body has been read, which is after authenticate (routes/gateway-endpoint.ts). */
+  rawBody: Buffer | undefined
+  /** Switchyard gateways passed before this one (pipeline/check-hops.ts); upstream requests carry one more. */
+  readonly hops: number
   /** Cancelled when the client goes away: upstream exchanges registered with it are aborted. */
   readonly cancellation = new Cancellation()
   readonly upstreamClient: UpstreamClient
@@ -106,6 +111,7 @@ export class RequestContext {
     this.accept = init.accept
     this.clientHeaders = init.clientHeaders
     this.rawBody = init.rawBody
+    this.hops = init.hops ?? 0
     this.upstreamClient = init.upstreamClient
   }
 }

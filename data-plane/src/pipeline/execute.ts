@@ -1,10 +1,12 @@
 import { GatewayError } from '../errors.ts'
 import type { UpstreamRequest } from '../upstream/client.ts'
+import { HOP_HEADER } from './check-hops.ts'
 import type { RequestContext, Target } from './context.ts'
 
 // 6. The adapter builds the upstream request (passthrough, or from the canonical request when
 // translating); upstream/client sends it → ctx.upstream (status and headers in hand, body not
-// yet read). (Later: strategies run attempts here.)
+// yet read). Every upstream request carries the hop count (check-hops.ts). (Later: strategies
+// run attempts here.)
 
 function buildRequest(ctx: RequestContext, target: Target, body: Record<string, unknown>): UpstreamRequest {
   const { translator } = target.adapter
@@ -32,6 +34,8 @@ export async function execute(ctx: RequestContext): Promise<void> {
   const { target, body } = ctx
   if (!target || !body) throw new GatewayError('SY_ERR_INTERNAL', 'pipeline order violated: execute before resolve-target')
   const request = buildRequest(ctx, target, body)
+  // The adapters build a fresh headers object per request; Bedrock's signature leaves it unsigned.
+  request.headers[HOP_HEADER] = String(ctx.hops + 1)
   const sentAt = performance.now()
   const response = await ctx.upstreamClient.send(request, { timeouts: target.provider.timeouts, cancellation: ctx.cancellation })
   const upstreamRequestId = response.headers[target.adapter.requestIdHeader]

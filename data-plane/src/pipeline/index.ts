@@ -1,5 +1,6 @@
 import { authenticate } from './authenticate.ts'
 import { authorizeModel } from './authorize-model.ts'
+import { checkHops } from './check-hops.ts'
 import type { RequestContext } from './context.ts'
 import { execute } from './execute.ts'
 import { parseBody } from './parse-body.ts'
@@ -9,7 +10,10 @@ import { translate } from './translate.ts'
 // THE ORDER of the request pipeline. Each stage enriches ctx or throws a GatewayError; no
 // stage calls the next.
 //
+//   0. check-hops       the inbound x-gw-hop count: a request loop → 508
 //   1. authenticate     x-api-key (Anthropic) or Authorization: Bearer → ctx.key (401)
+//      0 and 1 run in the route's onRequest hook (routes/gateway-endpoint.ts), from the headers
+//      alone, BEFORE the body is read: an unauthenticated caller never gets a body read.
 //   2. parse-body       JSON body → ctx.body, requestedModel, stream, usage ask  (400)
 //   3. authorize-model  the key's allowedModels                                  (403)
 //   4. resolve-target   <connection>/<model> in the key's team → ctx.target      (404, 400 unsupported
@@ -28,7 +32,11 @@ import { translate } from './translate.ts'
 // microtask hop.
 export type Stage = (ctx: RequestContext) => void | Promise<void>
 
-export const STAGES: readonly Stage[] = [authenticate, parseBody, authorizeModel, resolveTarget, translate, execute]
+/** Before the body: run from the headers alone (the route's onRequest hook). */
+export const HEAD_STAGES: readonly ((ctx: RequestContext) => void)[] = [checkHops, authenticate]
+
+/** Once the body is in. */
+export const STAGES: readonly Stage[] = [parseBody, authorizeModel, resolveTarget, translate, execute]
 
 /** Runs `stages` in order; resolves when the last has finished (or rejects with the first error). */
 export async function runStages(ctx: RequestContext, stages: readonly Stage[]): Promise<void> {

@@ -1,10 +1,12 @@
 import { GatewayError } from '../errors.ts'
+import { isValidModelString, MAX_NESTING_DEPTH, MODEL_MAX_LENGTH, nestsDeeperThan } from './body-bounds.ts'
 import type { RequestContext } from './context.ts'
 import { checkRequestShape } from './request-shape.ts'
 
 // 2. The JSON body → ctx.body, requestedModel, stream, clientWantsUsage. Parsed once; only the
 // fields the gateway needs, and the types of those every provider relies on (request-shape.ts),
-// are checked — the rest is the provider's business.
+// are checked — the rest is the provider's business. The model string and the nesting depth are
+// bounded (body-bounds.ts).
 
 export function parseBody(ctx: RequestContext): void {
   if (!ctx.rawBody || ctx.rawBody.length === 0) {
@@ -22,6 +24,16 @@ export function parseBody(ctx: RequestContext): void {
   const record = body as Record<string, unknown>
   if (typeof record.model !== 'string' || record.model.length === 0) {
     throw new GatewayError('SY_ERR_REQUEST_INVALID', "You must provide a model parameter ('<connection>/<model>').", { param: 'model' })
+  }
+  if (!isValidModelString(record.model)) {
+    throw new GatewayError(
+      'SY_ERR_REQUEST_INVALID',
+      `The model parameter must be '<connection>/<model>' in at most ${MODEL_MAX_LENGTH} printable ASCII characters (no spaces or control characters).`,
+      { param: 'model' },
+    )
+  }
+  if (nestsDeeperThan(record)) {
+    throw new GatewayError('SY_ERR_REQUEST_INVALID', `The request body nests objects and arrays more than ${MAX_NESTING_DEPTH} levels deep.`)
   }
   if (record.stream !== undefined && record.stream !== null && typeof record.stream !== 'boolean') {
     throw new GatewayError('SY_ERR_REQUEST_INVALID', "'stream' must be a boolean.", { param: 'stream' })

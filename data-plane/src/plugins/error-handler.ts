@@ -1,4 +1,6 @@
 import { HEADERS } from '@switchyard/shared/headers'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { dialects } from '../dialects/registry.ts'
@@ -46,14 +48,50 @@ export function renderStreamError(err: GatewayError, dialect: Dialect): string {
   return family.renderStreamError(family.renderGatewayError(err))
 }
 
+/** Honoured by the OpenAI and Anthropic SDKs, which otherwise retry every 5xx (a loop's 508 twice more). */
+const SHOULD_RETRY = 'x-should-retry'
+
 function sendError(err: GatewayError, request: FastifyRequest, reply: FastifyReply) {
   if (request.gateway) request.gateway.outcome.errorCode = err.code
   if (err.code === 'SY_ERR_INTERNAL') request.log.error({ err: err.cause }, 'unexpected error')
+  if (err.status >= 500 && !err.spec.retryable) reply.header(SHOULD_RETRY, 'false')
   return reply
     .code(err.status)
     .header(HEADERS.error, err.code)
     .header('content-type', 'application/json; charset=utf-8')
     .send(dialects[request.gateway?.dialect ?? dialectOf(request.url)].renderGatewayError(err))
+}
+
+/** Node's socket while a request on it is in flight: its response, and through it the request's URL. */
+type InFlightSocket = Socket & { _httpMessage?: { req?: { url?: string }; _headerSent?: boolean } | null }
+
+const CLIENT_ERRORS: Record<string, [ErrorCode, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: ['SY_ERR_REQUEST_TIMEOUT', 'The request was not received in time; the connection is closed.'],
+  HPE_HEADER_OVERFLOW: ['SY_ERR_REQUEST_HEADERS_TOO_LARGE', 'The request headers are too large.'],
+}
+
+/**
+ * Fastify's clientErrorHandler: errors of the connection before a request reached a route (a
+ * request or head timeout, headers too large, unparseable HTTP). Answered on the raw socket,
+ * in the caller's format when its URL is known (a body timeout: the route had started), then
+ * the socket is closed.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const inFlight = (socket as InFlightSocket)._httpMessage
+  // As Node does: an answer only where no response has started on this socket.
+  if (socket.writable && !inFlight?._headerSent) {
+    const [code, message] = CLIENT_ERRORS[err.code ?? ''] ?? ['SY_ERR_REQUEST_INVALID', 'The request is not valid HTTP.']
+    const error = new GatewayError(code, message)
+    const url = inFlight?.req?.url ?? ''
+    const body = JSON.stringify(dialects[dialectOf(url)].renderGatewayError(error))
+    socket.write(
+      `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}\r\n` +
+        `content-type: application/json; charset=utf-8\r\n${HEADERS.error}: ${code}\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(err)
 }
 
 async function errorHandler(app: FastifyInstance) {

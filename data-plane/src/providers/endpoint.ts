@@ -23,3 +23,20 @@ export function endpointUrl(provider: RuntimeProvider, path: string): URL {
   if (byPath.size < PATHS_PER_CONNECTION) byPath.set(path, url)
   return url
 }
+
+/**
+ * A value placed into a URL path as one segment (a model id, a deployment name): percent-encoded,
+ * so `/`, `?` and `#` cannot change the path, and never `.` or `..`, which the URL parser would
+ * resolve (`/deployments/../chat` is `/chat`). `%2e` cannot slip through: `%` is encoded too.
+ */
+export function pathSegment(value: string): string {
+  if (value === '.' || value === '..') {
+    throw new GatewayError('SY_ERR_REQUEST_INVALID', `The model id '${value}' cannot be used: it would change the provider's URL path.`, { param: 'model' })
+  }
+  try {
+    return encodeURIComponent(value)
+  } catch {
+    // A lone surrogate (only possible from connection settings: model strings are ASCII).
+    throw new GatewayError('SY_ERR_REQUEST_INVALID', 'The model id cannot be used in a URL path.', { param: 'model' })
+  }
+}

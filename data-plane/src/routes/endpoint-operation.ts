@@ -1,6 +1,5 @@
 import type { ClientDialect } from '../dialects/types.ts'
 import { GatewayError } from '../errors.ts'
-import { authenticate } from '../pipeline/authenticate.ts'
 import { authorizeModel } from '../pipeline/authorize-model.ts'
 import type { RequestContext, Target } from '../pipeline/context.ts'
 import { execute } from '../pipeline/execute.ts'
@@ -11,8 +10,8 @@ import { translateWith } from '../pipeline/translate.ts'
 import type { EndpointCapability, ProviderAdapter } from '../providers/types.ts'
 import type { Relaying, StreamPipe } from '../relay/relaying.ts'
 
-// Endpoints beyond chat (embeddings, responses, count_tokens) run the same pipeline stages 1–4
-// (authenticate, parse-body, authorize-model, resolve-target: see pipeline/index.ts), then the
+// Endpoints beyond chat (embeddings, responses, count_tokens) run the same pipeline stages 0–4
+// (check-hops, authenticate, parse-body, authorize-model, resolve-target: see pipeline/index.ts), then the
 // endpoint's operation decides how the resolved connection serves it:
 //   - the adapter's capability for it (providers/types.ts EndpointCapability): passthrough, sent
 //     by stage 6 (execute) through an adapter view whose chat methods are the capability's, and
@@ -43,7 +42,7 @@ export interface EndpointOperation {
   unsupportedHint: string
 }
 
-const STAGES: readonly Stage[] = [authenticate, parseBody, authorizeModel, resolveTarget]
+const STAGES: readonly Stage[] = [parseBody, authorizeModel, resolveTarget]
 
 function unsupported(target: Target, operation: EndpointOperation): GatewayError {
   const { name, type } = target.provider
@@ -65,7 +64,7 @@ function adapterView(adapter: ProviderAdapter, capability: EndpointCapability): 
   }
 }
 
-/** Stages 1–4, the operation's plan, then stage 6 for upstream plans (after stage 5 for translate plans). */
+/** Stages 2–4 (0–1 ran before the body: routes/gateway-endpoint.ts), the operation's plan, then stage 6 for upstream plans (after stage 5 for translate plans). */
 export async function runOperationPipeline(ctx: RequestContext, operation: EndpointOperation): Promise<OperationPlan> {
   await runStages(ctx, STAGES)
   const target = ctx.target

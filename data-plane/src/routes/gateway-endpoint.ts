@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { HOP_HEADER, hopsOf } from '../pipeline/check-hops.ts'
 import { RequestContext } from '../pipeline/context.ts'
-import { runPipeline } from '../pipeline/index.ts'
+import { HEAD_STAGES, runPipeline } from '../pipeline/index.ts'
 import { buildLogEvent } from '../pipeline/meter.ts'
 import type { Dialect } from '../providers/types.ts'
 import { relayJson } from '../relay/json.ts'
@@ -13,9 +14,19 @@ import { decorated, type EndpointOperation, type OperationPlan, runOperationPipe
 // One gateway endpoint, whatever the client's API family: context → pipeline → relay; the log
 // event is emitted once the response is over (streams: when the relay ends). The route modules
 // (routes/openai/…, routes/anthropic/…) only say which endpoint and what their clients send.
+//
+// The context is made in the onRequest hook, from the headers, and the head stages (hop count,
+// virtual key) run there: Fastify reads the body only after onRequest, so a caller without a
+// valid key is answered 401 before a byte of its body is read, and the connection is closed
+// rather than drained (what it was still sending is never read).
+
+/** The largest body a gateway endpoint reads (413 beyond), unless the endpoint sets its own. */
+export const BODY_LIMIT_BYTES = 10 * 1024 * 1024
 
 export interface GatewayEndpoint {
   endpoint: string
+  /** Default BODY_LIMIT_BYTES. */
+  bodyLimit?: number
   dialect: Dialect
   /** The family's own API-key header (Anthropic's `x-api-key`), accepted besides `Authorization: Bearer`. */
   apiKeyHeader?: string
@@ -62,7 +73,8 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
     if (event) app.requestLogs.emit(event)
   }
 
-  app.post(spec.endpoint, async (request, reply) => {
+  // Callback style: an async hook costs a promise per request.
+  const admit = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const ctx = new RequestContext({
       requestId: request.id,
       endpoint: spec.endpoint,
@@ -72,10 +84,26 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
       apiKey: spec.apiKeyHeader ? headerValue(request, spec.apiKeyHeader) : undefined,
       accept: request.headers.accept,
       clientHeaders: pickHeaders(request, spec.forwardedHeaders ?? []),
-      rawBody: Buffer.isBuffer(request.body) ? request.body : undefined,
+      rawBody: undefined,
       upstreamClient: app.upstream,
+      hops: hopsOf(request.headers[HOP_HEADER]),
     })
     request.gateway = ctx
+    try {
+      for (const stage of HEAD_STAGES) stage(ctx)
+    } catch (err) {
+      // The unread body is not drained: the connection closes after this answer.
+      reply.header('connection', 'close')
+      done(err as Error)
+      return
+    }
+    done()
+  }
+
+  app.post(spec.endpoint, { onRequest: admit, bodyLimit: spec.bodyLimit ?? BODY_LIMIT_BYTES }, async (request, reply) => {
+    const ctx = request.gateway
+    if (!ctx) throw new Error('gateway route without a context (onRequest hook did not run)')
+    ctx.rawBody = Buffer.isBuffer(request.body) ? request.body : undefined
     reply.raw.once('close', () => {
       const clientGone = !reply.raw.writableFinished
       if (clientGone) ctx.cancellation.cancel()

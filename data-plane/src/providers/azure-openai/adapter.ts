@@ -1,4 +1,4 @@
-import { endpointUrl } from '../endpoint.ts'
+import { endpointUrl, pathSegment } from '../endpoint.ts'
 import { createOpenAIFamilyAdapter, type OpenAIOperation } from '../openai/family.ts'
 import { NO_QUIRKS } from '../openai/quirks.ts'
 import { azureSettings, deploymentOf } from './settings.ts'
@@ -15,7 +15,7 @@ const PATHS: Record<OpenAIOperation, string> = { chat: '/chat/completions', embe
 
 export const azureOpenaiAdapter = createOpenAIFamilyAdapter({
   url(provider, operation, upstreamModel) {
-    const url = new URL(endpointUrl(provider, `/openai/deployments/${encodeURIComponent(deploymentOf(provider, upstreamModel))}${PATHS[operation]}`))
+    const url = new URL(endpointUrl(provider, `/openai/deployments/${pathSegment(deploymentOf(provider, upstreamModel))}${PATHS[operation]}`))
     url.searchParams.set('api-version', azureSettings(provider).apiVersion)
     return url
   },

@@ -2,7 +2,7 @@ import { signV4 } from '@switchyard/shared/aws'
 import { GatewayError } from '../../errors.ts'
 import type { RuntimeProvider } from '../../runtime/compile.ts'
 import type { UpstreamRequest } from '../../upstream/client.ts'
-import { endpointUrl } from '../endpoint.ts'
+import { endpointUrl, pathSegment } from '../endpoint.ts'
 import type { ProviderAdapter, StreamReader } from '../types.ts'
 import { EventStreamFramer } from './event-stream.ts'
 import { errorFromBedrock, responseFromConverse } from './from-upstream.ts'
@@ -33,7 +33,7 @@ function regionOf(provider: RuntimeProvider): string {
  */
 export function converseUrls(provider: RuntimeProvider, modelId: string, stream: boolean): { send: URL; sign: URL } {
   const operation = stream ? 'converse-stream' : 'converse'
-  const send = endpointUrl(provider, `/model/${encodeURIComponent(modelId)}/${operation}`)
+  const send = endpointUrl(provider, `/model/${pathSegment(modelId)}/${operation}`)
   const sign = new URL(send)
   sign.pathname = send.pathname
     .split('/')

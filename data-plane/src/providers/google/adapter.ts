@@ -1,7 +1,7 @@
 import { GatewayError } from '../../errors.ts'
 import type { RuntimeProvider } from '../../runtime/compile.ts'
 import type { UpstreamRequest } from '../../upstream/client.ts'
-import { endpointUrl } from '../endpoint.ts'
+import { endpointUrl, pathSegment } from '../endpoint.ts'
 import type { ProviderAdapter, StreamReader } from '../types.ts'
 import { errorFromGemini, responseFromGemini } from './from-upstream.ts'
 import { GeminiStreamDecoder } from './stream-decoder.ts'
@@ -16,7 +16,7 @@ import { parseWireResponse, usageOf } from './wire.ts'
 function generateRequest(provider: RuntimeProvider, upstreamModel: string, body: Record<string, unknown>, stream: boolean): UpstreamRequest {
   const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent'
   return {
-    url: endpointUrl(provider, `/v1beta/models/${encodeURIComponent(upstreamModel.replace(/^models\//, ''))}:${method}`),
+    url: endpointUrl(provider, `/v1beta/models/${pathSegment(upstreamModel.replace(/^models\//, ''))}:${method}`),
     method: 'POST',
     headers: {
       'content-type': 'application/json',
