@@ -261,11 +261,13 @@ export class UpstreamClient {
     await Promise.all(agents.map((a) => a.close().catch(() => a.destroy())))
   }
 
-  /** Throws UpstreamForbiddenError for a literal private address the policy refuses. */
+  /** Throws UpstreamForbiddenError for a scheme other than http(s), or a literal private address the policy refuses. */
   private isOpen(url: URL): boolean {
     const origin = url.origin
     let open = this.openOrigins.get(origin)
     if (open === undefined) {
+      // The control plane only stores http(s) base URLs; a snapshot is not trusted to.
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UpstreamForbiddenError(`upstream scheme ${url.protocol} is not allowed`)
       open = this.policy.hostAllowed(url.hostname, url.port || defaultPort(url))
       if (!open) this.policy.checkLiteral(url.hostname)
       if (this.openOrigins.size < 10_000) this.openOrigins.set(origin, open)
