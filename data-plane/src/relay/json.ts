@@ -9,10 +9,18 @@ import { redactBytes } from './secret-redaction.ts'
 // the provider's. An error body is redacted first (relay/secret-redaction.ts), before it is
 // relayed or translated.
 
+/**
+ * Whole answers are buffered, so they are capped: large enough for a big embeddings batch
+ * (2,048 inputs × 1,536 floats as JSON is ≈ 60 MB), small enough that a broken or hostile
+ * upstream cannot exhaust memory. An error body is text for a human: 1 MiB.
+ */
+export const MAX_UPSTREAM_JSON_BYTES = 64 * 1024 * 1024
+export const MAX_UPSTREAM_ERROR_BYTES = 1024 * 1024
+
 export async function relayJson(ctx: RequestContext, reply: FastifyReply, exchange: UpstreamExchange, relaying: Relaying) {
   const { response } = exchange
   const failed = response.statusCode < 200 || response.statusCode >= 300
-  const read = await response.body.readAll()
+  const read = await response.body.readAll(failed ? MAX_UPSTREAM_ERROR_BYTES : MAX_UPSTREAM_JSON_BYTES)
   exchange.doneAt = performance.now()
   const bytes = failed ? redactBytes(read, ctx.target?.provider) : read
   const contentType = response.headers['content-type']

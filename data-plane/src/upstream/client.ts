@@ -40,8 +40,8 @@ export interface UpstreamResponse {
 }
 
 export interface UpstreamBody {
-  /** The whole body (a non-stream answer); rejects with a GatewayError. */
-  readAll(): Promise<Buffer>
+  /** The whole body (a non-stream answer); rejects with a GatewayError, also once it passes `limitBytes`. */
+  readAll(limitBytes?: number): Promise<Buffer>
   /** Delivers the body to `sink` (chunks that arrived before this call first). */
   pipe(sink: BodySink): void
   /** Stop / restart delivery (back-pressure from the client's socket). */
@@ -173,13 +173,31 @@ class Exchange implements Dispatcher.DispatchHandler, UpstreamBody {
 
   // UpstreamBody
 
-  readAll(): Promise<Buffer> {
+  readAll(limitBytes = Number.POSITIVE_INFINITY): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = []
+      let size = 0
+      let over = false
       this.pipe({
-        data: (chunk) => chunks.push(chunk),
-        end: () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
-        error: reject,
+        data: (chunk) => {
+          if (over) return
+          size += chunk.length
+          if (size <= limitBytes) {
+            chunks.push(chunk)
+            return
+          }
+          // Stop reading at once: the rest is never buffered.
+          over = true
+          chunks.length = 0
+          this.abort()
+          reject(new GatewayError('SY_ERR_UPSTREAM_RESPONSE_TOO_LARGE', `The upstream provider's answer is larger than the gateway accepts (${limitBytes} bytes).`))
+        },
+        end: () => {
+          if (!over) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks))
+        },
+        error: (err) => {
+          if (!over) reject(err)
+        },
       })
     })
   }
