@@ -6,6 +6,7 @@ import { Cancellation } from '../upstream/cancellation.ts'
 import type { ErrorCode } from '../errors.ts'
 import type { CanonicalChatRequest } from '../dialects/canonical.ts'
 import type { ClientDialect } from '../dialects/types.ts'
+import type { StreamedText } from '../relay/streamed-text.ts'
 
 // What one request accumulates on its way through the pipeline (see pipeline/index.ts for
 // which stage fills what). Created by the route, read by the relays, the response-headers
@@ -42,6 +43,8 @@ export interface Outcome {
   errorCode: ErrorCode | null
   /** Streams decide their own outcome; others are judged from the response status. */
   stream: { result: 'success' | 'incomplete' | 'client_cancelled' } | null
+  /** What a started stream sent its client: metered when it ends before the provider's usage (pipeline/estimate-usage.ts). */
+  streamed: StreamedText | null
 }
 
 export interface RequestInit {
@@ -94,7 +97,7 @@ export class RequestContext {
   // 6. execute
   upstream: UpstreamExchange | null = null
 
-  outcome: Outcome = { usage: null, model: null, ttftMs: null, errorCode: null, stream: null }
+  outcome: Outcome = { usage: null, model: null, ttftMs: null, errorCode: null, stream: null, streamed: null }
 
   constructor(init: RequestInit) {
     this.requestId = init.requestId

@@ -8,6 +8,7 @@ import { type SseEvent, SseDecoder } from '../upstream/sse.ts'
 import { type BodySink, upstreamError } from '../upstream/client.ts'
 import type { FrameSink, Relaying, StreamPipe } from './relaying.ts'
 import { redactFrame } from './secret-redaction.ts'
+import { StreamedText } from './streamed-text.ts'
 
 // A streamed upstream answer, pushed chunk by chunk as undici parses it. The chunks one socket
 // read yields (a chunked upstream delivers every HTTP chunk — often one per event — separately)
@@ -179,6 +180,7 @@ class StreamRelayer implements BodySink, FrameSink {
     this.phase = 'streaming'
     this.note(facts)
     ctx.outcome.stream = { result: 'incomplete' }
+    ctx.outcome.streamed = new StreamedText()
     const upstreamType = exchange.response.headers['content-type']
     passUpstreamHeaders(reply, exchange.response.headers)
     reply.header('content-type', this.pipe.contentType(typeof upstreamType === 'string' ? upstreamType : undefined))
@@ -204,7 +206,9 @@ class StreamRelayer implements BodySink, FrameSink {
     const res = this.reply.raw
     if (res.destroyed) return
     this.ctx.outcome.ttftMs ??= Math.round(performance.now() - this.ctx.startedAt)
-    if (!res.write(joinFrames(pieces)) && !this.waitingForDrain) {
+    const frames = joinFrames(pieces)
+    this.ctx.outcome.streamed?.add(frames)
+    if (!res.write(frames) && !this.waitingForDrain) {
       this.waitingForDrain = true
       const body = this.exchange.response.body
       body.pause()

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { RequestContext } from '../pipeline/context.ts'
 import { runPipeline } from '../pipeline/index.ts'
-import { buildLogEvent } from '../pipeline/meter.ts'
+import { emitLogEvent } from '../pipeline/meter.ts'
 import type { Dialect } from '../providers/types.ts'
 import { relayJson } from '../relay/json.ts'
 import { passthroughRelaying } from '../relay/passthrough.ts'
@@ -57,10 +57,8 @@ function relayingFor(ctx: RequestContext, plan: OperationPlan | null): Relaying 
 }
 
 export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpoint): void {
-  const meter = (ctx: RequestContext, reply: FastifyReply, clientGone: boolean) => {
-    const event = buildLogEvent(ctx, { status: reply.statusCode, clientGone })
-    if (event) app.requestLogs.emit(event)
-  }
+  const meter = (ctx: RequestContext, reply: FastifyReply, clientGone: boolean) =>
+    emitLogEvent(ctx, { status: reply.statusCode, clientGone }, (event) => app.requestLogs.emit(event))
 
   app.post(spec.endpoint, async (request, reply) => {
     const ctx = new RequestContext({
