@@ -23,6 +23,8 @@ export interface AppOptions {
   dataDir: string
   pollIntervalMs: number
   logger: boolean
+  /** See gateway-services.ts (default 10 s). */
+  streamKeepAliveMs?: number
 }
 
 // The data plane's Fastify app. Plugins are registered explicitly; in a proxy the order is
@@ -53,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     dataDir: options.dataDir,
     pollIntervalMs: options.pollIntervalMs,
     allowPrivateUpstreams: options.env.allowPrivateUpstreams,
+    ...(options.streamKeepAliveMs === undefined ? {} : { streamKeepAliveMs: options.streamKeepAliveMs }),
   })
   await app.register(health)
   await app.register(chatCompletions)

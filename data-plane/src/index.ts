@@ -15,6 +15,8 @@ export interface DataPlaneOptions {
   pollIntervalMs?: number
   /** Fastify's logger (default false). */
   logger?: boolean
+  /** Silence before a stream's SSE keep-alive comments start, and their interval (default 10 s; tests shorten it). */
+  streamKeepAliveMs?: number
 }
 
 export interface DataPlane {
@@ -34,6 +36,7 @@ export async function buildDataPlane(options: DataPlaneOptions): Promise<DataPla
     dataDir: options.dataDir,
     pollIntervalMs: options.pollIntervalMs ?? 5_000,
     logger: options.logger ?? false,
+    ...(options.streamKeepAliveMs === undefined ? {} : { streamKeepAliveMs: options.streamKeepAliveMs }),
   })
   await app.ready()
   return {

@@ -7,6 +7,7 @@ import type { ErrorCode } from '../errors.ts'
 import type { CanonicalChatRequest } from '../dialects/canonical.ts'
 import type { ClientDialect } from '../dialects/types.ts'
 import type { StreamedText } from '../relay/streamed-text.ts'
+import type { KeepAlive } from '../relay/keep-alive.ts'
 
 // What one request accumulates on its way through the pipeline (see pipeline/index.ts for
 // which stage fills what). Created by the route, read by the relays, the response-headers
@@ -96,6 +97,8 @@ export class RequestContext {
   degraded: string[] = []
   // 6. execute
   upstream: UpstreamExchange | null = null
+  /** SSE keep-alive comments while a stream waits for its first content (relay/keep-alive.ts); set by the route. */
+  keepAlive: KeepAlive | null = null
 
   outcome: Outcome = { usage: null, model: null, ttftMs: null, errorCode: null, stream: null, streamed: null }
 

@@ -4,7 +4,8 @@ import type { RequestContext, Target } from './context.ts'
 
 // 6. The adapter builds the upstream request (passthrough, or from the canonical request when
 // translating); upstream/client sends it → ctx.upstream (status and headers in hand, body not
-// yet read). (Later: strategies run attempts here.)
+// yet read). A streamed request's keep-alive clock starts here (relay/keep-alive.ts). (Later:
+// strategies run attempts here.)
 
 function buildRequest(ctx: RequestContext, target: Target, body: Record<string, unknown>): UpstreamRequest {
   const { translator } = target.adapter
@@ -33,6 +34,7 @@ export async function execute(ctx: RequestContext): Promise<void> {
   if (!target || !body) throw new GatewayError('SY_ERR_INTERNAL', 'pipeline order violated: execute before resolve-target')
   const request = buildRequest(ctx, target, body)
   const sentAt = performance.now()
+  ctx.keepAlive?.arm()
   const response = await ctx.upstreamClient.send(request, { timeouts: target.provider.timeouts, cancellation: ctx.cancellation })
   const upstreamRequestId = response.headers[target.adapter.requestIdHeader]
   ctx.upstream = {

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify'
+import { GatewayError } from '../errors.ts'
 import type { RequestContext, UpstreamExchange } from '../pipeline/context.ts'
 import { passUpstreamHeaders } from '../plugins/response-headers.ts'
 import type { Relaying } from './relaying.ts'
@@ -27,6 +28,14 @@ export async function relayJson(ctx: RequestContext, reply: FastifyReply, exchan
   const answer = relaying.whole(response.statusCode, bytes, typeof contentType === 'string' ? contentType : undefined)
   ctx.outcome.usage = answer.facts.usage
   ctx.outcome.model = answer.facts.model
+  const keepAlive = ctx.keepAlive
+  if (keepAlive?.committed) {
+    // Keep-alive comments went out for a stream: an answer that is not a stream goes in-band.
+    if (failed) keepAlive.failWith(answer.body)
+    else keepAlive.fail(new GatewayError('SY_ERR_UPSTREAM_BAD_RESPONSE', 'The upstream provider answered a stream request without a stream.'))
+    return reply
+  }
+  keepAlive?.stop()
   if (failed) ctx.outcome.errorCode = 'SY_ERR_UPSTREAM_STATUS'
   passUpstreamHeaders(reply, response.headers)
   if (answer.contentType !== undefined) reply.header('content-type', answer.contentType)

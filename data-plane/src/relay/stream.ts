@@ -166,6 +166,12 @@ class StreamRelayer implements BodySink, FrameSink {
     exchange.doneAt = performance.now()
     ctx.outcome.errorCode = 'SY_ERR_UPSTREAM_STATUS'
     const answer = this.pipe.openingError(first, facts)
+    if (ctx.keepAlive?.committed) {
+      // Keep-alive comments already spent the status: the error goes in-band.
+      ctx.keepAlive.failWith(redactFrame(answer.body, ctx.target?.provider))
+      this.opened.resolve()
+      return
+    }
     passUpstreamHeaders(reply, exchange.response.headers)
     reply
       .code(answer.status)
@@ -181,6 +187,12 @@ class StreamRelayer implements BodySink, FrameSink {
     this.note(facts)
     ctx.outcome.stream = { result: 'incomplete' }
     ctx.outcome.streamed = new StreamedText()
+    ctx.keepAlive?.stop()
+    if (ctx.keepAlive?.committed) {
+      // The head went out with the keep-alive comments.
+      this.opened.resolve()
+      return
+    }
     const upstreamType = exchange.response.headers['content-type']
     passUpstreamHeaders(reply, exchange.response.headers)
     reply.header('content-type', this.pipe.contentType(typeof upstreamType === 'string' ? upstreamType : undefined))

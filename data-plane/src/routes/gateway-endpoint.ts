@@ -7,6 +7,7 @@ import { relayJson } from '../relay/json.ts'
 import { passthroughRelaying } from '../relay/passthrough.ts'
 import type { Relaying } from '../relay/relaying.ts'
 import { relayStream } from '../relay/stream.ts'
+import { KeepAlive } from '../relay/keep-alive.ts'
 import { translatedRelaying } from '../relay/translated.ts'
 import { decorated, type EndpointOperation, type OperationPlan, runOperationPipeline } from './endpoint-operation.ts'
 
@@ -60,7 +61,7 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
   const meter = (ctx: RequestContext, reply: FastifyReply, clientGone: boolean) =>
     emitLogEvent(ctx, { status: reply.statusCode, clientGone }, (event) => app.requestLogs.emit(event))
 
-  app.post(spec.endpoint, async (request, reply) => {
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const ctx = new RequestContext({
       requestId: request.id,
       endpoint: spec.endpoint,
@@ -74,6 +75,7 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
       upstreamClient: app.upstream,
     })
     request.gateway = ctx
+    ctx.keepAlive = new KeepAlive(ctx, reply, app.streamKeepAliveMs)
     reply.raw.once('close', () => {
       const clientGone = !reply.raw.writableFinished
       if (clientGone) ctx.cancellation.cancel()
@@ -101,6 +103,18 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
       // The client gets an error answer instead: the upstream answer is not read any further.
       exchange.response.body.abort()
       throw err
+    }
+  }
+
+  app.post(spec.endpoint, async (request, reply) => {
+    try {
+      return await handle(request, reply)
+    } catch (err) {
+      // Keep-alive comments already sent the head (relay/keep-alive.ts): the error goes in-band.
+      const keepAlive = request.gateway?.keepAlive
+      if (!keepAlive?.committed) throw err
+      keepAlive.fail(err)
+      return reply
     }
   })
 }
