@@ -90,3 +90,19 @@ describe.each([
     expect(event.usage?.promptTokens).toBeGreaterThan(0)
   })
 })
+
+describe.each(['openai', 'anthropic'] as const)('G-REL-09 %s client, cancelled before the upstream headers', (family) => {
+  it('logs the estimated prompt tokens of a request the provider had accepted', async () => {
+    const controller = new AbortController()
+    const before = gateway.fake.requests.length
+    const pending = ask(gateway, family, `${family === 'openai' ? 'fake' : 'anthropic'}/${FAKE_SCRIPTS.slowHeaders}`, { signal: controller.signal })
+    await expect.poll(() => gateway.fake.requests.length).toBeGreaterThan(before)
+    controller.abort()
+    await expect(pending).rejects.toThrow()
+    const cancelled = async () => (await gateway.logEvents()).find((e) => e.outcome === 'client_cancelled' && !e.stream && e.endpoint.includes(family === 'openai' ? 'chat' : 'messages'))
+    await expect.poll(cancelled, { timeout: 3_000 }).toBeDefined()
+    const event = await cancelled()
+    expect(event).toMatchObject({ status: 499, usage: { completionTokens: 0, estimated: true } })
+    expect(event?.usage?.promptTokens).toBeGreaterThan(0)
+  })
+})

@@ -96,6 +96,8 @@ export class RequestContext {
   /** What translation dropped, named in `x-switchyard-degraded` (never silently). */
   degraded: string[] = []
   // 6. execute
+  /** The request was handed to the upstream client (it may be billed, whatever comes back). */
+  dispatched = false
   upstream: UpstreamExchange | null = null
   /** SSE keep-alive comments while a stream waits for its first content (relay/keep-alive.ts); set by the route. */
   keepAlive: KeepAlive | null = null

@@ -16,7 +16,7 @@ const CUT_SHORT: ReadonlySet<RequestLogEvent['outcome']> = new Set(['client_canc
 
 /** Whether the event's usage must be (partly) estimated: a request that reached a provider and ended early. */
 export function needsUsageEstimate(ctx: RequestContext, event: RequestLogEvent): boolean {
-  if (!CUT_SHORT.has(event.outcome) || !ctx.target || !ctx.body) return false
+  if (!CUT_SHORT.has(event.outcome) || !ctx.dispatched || !ctx.body) return false
   const usage = event.usage
   return ctx.outcome.streamed !== null || usage === null || usage.promptTokens === null || usage.completionTokens === null
 }

@@ -34,6 +34,7 @@ export async function execute(ctx: RequestContext): Promise<void> {
   if (!target || !body) throw new GatewayError('SY_ERR_INTERNAL', 'pipeline order violated: execute before resolve-target')
   const request = buildRequest(ctx, target, body)
   const sentAt = performance.now()
+  ctx.dispatched = true
   ctx.keepAlive?.arm()
   const response = await ctx.upstreamClient.send(request, { timeouts: target.provider.timeouts, cancellation: ctx.cancellation })
   const upstreamRequestId = response.headers[target.adapter.requestIdHeader]

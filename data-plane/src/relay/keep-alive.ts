@@ -25,6 +25,11 @@ import { applyGatewayHeaders, passUpstreamHeaders } from '../plugins/response-he
 export const DEFAULT_STREAM_KEEP_ALIVE_MS = 10_000
 const COMMENT = ': keep-alive\n\n'
 
+/** The timer's callback, shared: no closure per request. */
+function beat(keepAlive: KeepAlive): void {
+  keepAlive.beat()
+}
+
 export class KeepAlive {
   /** The response head is out: the status can no longer change. */
   committed = false
@@ -39,7 +44,7 @@ export class KeepAlive {
   /** Starts counting (from the request going upstream); a no-op for a request that does not stream. */
   arm(): void {
     if (!this.ctx.stream || this.timer || this.afterMs <= 0) return
-    this.timer = setTimeout(this.beat, this.afterMs)
+    this.timer = setTimeout(beat, this.afterMs, this)
     this.timer.unref()
     this.reply.raw.once('close', () => this.stop())
   }
@@ -50,12 +55,14 @@ export class KeepAlive {
     this.timer = null
   }
 
-  private readonly beat = () => {
+  /** Sends one comment (committing the head first); another follows unless stopped. */
+  beat(): void {
     const res = this.reply.raw
-    if (res.destroyed || res.writableEnded) return this.stop()
+    // An answer already went out another way (an error status before the deadline).
+    if (res.destroyed || res.writableEnded || (!this.committed && (this.reply.sent || res.headersSent))) return this.stop()
     if (!this.committed) this.commit()
     res.write(COMMENT)
-    this.timer = setTimeout(this.beat, this.afterMs)
+    this.timer = setTimeout(beat, this.afterMs, this)
     this.timer.unref()
   }
 
