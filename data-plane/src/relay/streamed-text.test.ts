@@ -37,7 +37,9 @@ describe('StreamedText: the generated text a client was sent', () => {
     const frame = `data: ${JSON.stringify({ choices: [{ delta: { content: 'x'.repeat(1000) } }] })}\n\n`
     for (let i = 0; i < 1000; i++) streamed.add(frame)
     const { text, scale } = streamed.read()
-    expect(text.length).toBeLessThan(300_000)
-    expect(Math.round((text.length * scale) / 1000)).toBe(1000)
+    expect(text.length).toBeLessThan(40_000)
+    // The last kept frame may be cut mid-event (not read): within a few percent.
+    expect((text.length * scale) / 1000).toBeGreaterThan(950)
+    expect((text.length * scale) / 1000).toBeLessThanOrEqual(1000)
   })
 })

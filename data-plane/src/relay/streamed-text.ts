@@ -1,12 +1,15 @@
 import { SseDecoder } from '../upstream/sse.ts'
 
 // What a stream sent its client, kept so that a stream cut short before the provider's usage
-// arrived can still be metered (pipeline/estimate-usage.ts). On the hot path this only keeps
-// a reference to each write (no copy, no parsing), up to MAX_KEPT_BYTES; the text is read out
-// of the frames only at meter time, and only for a stream that did not finish.
+// arrived can still be metered (pipeline/estimate-usage.ts). On the hot path this only copies
+// each write into one buffer of the stream's own (no parsing), up to MAX_KEPT_BYTES; the text
+// is read out of it only at meter time, and only for a stream that did not finish. A copy, not
+// a reference: a write is often a view into a larger socket-read buffer, which a reference
+// would keep alive for the whole stream.
 
 /** Beyond this, writes are only counted and the text's size is extrapolated from the kept part. */
-const MAX_KEPT_BYTES = 256 * 1024
+const MAX_KEPT_BYTES = 32 * 1024
+const FIRST_BYTES = 4 * 1024
 
 /** Members that carry generated text, in every client dialect's stream (OpenAI chat, Anthropic Messages, Responses). */
 const TEXT_MEMBERS = new Set(['content', 'text', 'delta', 'partial_json', 'arguments', 'thinking', 'reasoning_content', 'refusal'])
@@ -27,7 +30,7 @@ function collect(value: unknown, texts: string[], member: string | null): void {
 }
 
 export class StreamedText {
-  private readonly frames: (Buffer | string)[] = []
+  private kept: Buffer | null = null
   private keptBytes = 0
   private totalBytes = 0
 
@@ -35,20 +38,35 @@ export class StreamedText {
     const bytes = typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length
     this.totalBytes += bytes
     if (this.keptBytes >= MAX_KEPT_BYTES) return
-    this.frames.push(frame)
-    this.keptBytes += bytes
+    const room = Math.min(bytes, MAX_KEPT_BYTES - this.keptBytes)
+    const kept = this.room(this.keptBytes + room)
+    if (typeof frame === 'string') kept.write(frame, this.keptBytes, room, 'utf8')
+    else frame.copy(kept, this.keptBytes, 0, room)
+    this.keptBytes += room
+  }
+
+  /** The kept buffer, grown (doubling, up to MAX_KEPT_BYTES) to hold `size` bytes. */
+  private room(size: number): Buffer {
+    const kept = this.kept
+    if (kept && kept.length >= size) return kept
+    let length = kept ? kept.length : FIRST_BYTES
+    while (length < size) length *= 2
+    const grown = Buffer.allocUnsafe(Math.min(length, MAX_KEPT_BYTES))
+    if (kept) kept.copy(grown, 0, 0, this.keptBytes)
+    this.kept = grown
+    return grown
   }
 
   get empty(): boolean {
     return this.totalBytes === 0
   }
 
-  /** The generated text in the kept frames, and the factor to scale its size by for what was not kept. */
+  /** The generated text in the kept bytes, and the factor to scale its size by for what was not kept. */
   read(): { text: string; scale: number } {
     const decoder = new SseDecoder()
     const texts: string[] = []
-    const events = this.frames.flatMap((frame) => decoder.push(typeof frame === 'string' ? Buffer.from(frame) : frame))
-    for (const event of [...events, ...decoder.end()]) {
+    const bytes = this.kept ? this.kept.subarray(0, this.keptBytes) : Buffer.alloc(0)
+    for (const event of [...decoder.push(bytes), ...decoder.end()]) {
       if (!event.hasData) continue
       let json: unknown
       try {
