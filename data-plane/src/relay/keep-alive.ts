@@ -20,7 +20,9 @@ import { applyGatewayHeaders, passUpstreamHeaders } from '../plugins/response-he
 //     in-band error event in the client's dialect (the same event a stream that breaks off
 //     mid-way ends with), and the request is logged `error` with status 200.
 // Every client-facing stream is SSE (a Bedrock upstream is translated into it), so this covers
-// every upstream; a request whose client asked for no stream never commits early.
+// every upstream; a request whose client asked for no stream never commits early. It covers
+// the chat endpoints (Chat Completions, Messages), whose in-band error is the dialect's own;
+// not yet /v1/responses, whose error events carry a sequence number of the stream's.
 
 export const DEFAULT_STREAM_KEEP_ALIVE_MS = 10_000
 const COMMENT = ': keep-alive\n\n'

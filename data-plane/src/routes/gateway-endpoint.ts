@@ -75,7 +75,8 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
       upstreamClient: app.upstream,
     })
     request.gateway = ctx
-    ctx.keepAlive = new KeepAlive(ctx, reply, app.streamKeepAliveMs)
+    // Chat endpoints only: the Responses API's stream grammar numbers its error events (relay/keep-alive.ts).
+    if (!spec.operation) ctx.keepAlive = new KeepAlive(ctx, reply, app.streamKeepAliveMs)
     reply.raw.once('close', () => {
       const clientGone = !reply.raw.writableFinished
       if (clientGone) ctx.cancellation.cancel()
