@@ -41,6 +41,8 @@ export interface AppOptions {
   logger: boolean
   /** Time to receive a whole request (default REQUEST_TIMEOUT_MS); its head: at most HEADERS_TIMEOUT_MS of it. */
   requestTimeoutMs?: number
+  /** See gateway-services.ts (default 10 s). */
+  streamKeepAliveMs?: number
 }
 
 // The data plane's Fastify app. Plugins are registered explicitly; in a proxy the order is
@@ -75,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     dataDir: options.dataDir,
     pollIntervalMs: options.pollIntervalMs,
     allowPrivateUpstreams: options.env.allowPrivateUpstreams,
+    ...(options.streamKeepAliveMs === undefined ? {} : { streamKeepAliveMs: options.streamKeepAliveMs }),
   })
   await app.register(health)
   await app.register(chatCompletions)

@@ -52,6 +52,8 @@ export const ERRORS = {
   SY_ERR_UPSTREAM_STREAM_INCOMPLETE: { status: 502, openai: { type: 'server_error', code: 'upstream_stream_incomplete' }, anthropic: 'api_error', retryable: true, fallbackAllowed: false },
   /** The upstream answered with a non-2xx status: its body is relayed, this code only reaches the log. */
   SY_ERR_UPSTREAM_STATUS: { status: 502, openai: { type: 'server_error', code: 'upstream_error' }, anthropic: 'api_error', retryable: true, fallbackAllowed: true },
+  /** A whole upstream answer, or one stream event, above the gateway's size limit (relay/json.ts, upstream/sse.ts). */
+  SY_ERR_UPSTREAM_RESPONSE_TOO_LARGE: { status: 502, openai: { type: 'server_error', code: 'upstream_response_too_large' }, anthropic: 'api_error', retryable: false, fallbackAllowed: true },
   SY_ERR_NOT_READY: { status: 503, openai: { type: 'server_error', code: 'not_ready' }, anthropic: 'api_error', retryable: true, fallbackAllowed: false },
   SY_ERR_INTERNAL: { status: 500, openai: { type: 'server_error', code: 'internal_error' }, anthropic: 'api_error', retryable: true, fallbackAllowed: false },
   /** The request's body did not arrive within the request timeout (slow or stalled upload). */

@@ -17,6 +17,8 @@ export interface DataPlaneOptions {
   logger?: boolean
   /** Time to receive a whole request, body included (default app.ts REQUEST_TIMEOUT_MS). */
   requestTimeoutMs?: number
+  /** Silence before a stream's SSE keep-alive comments start, and their interval (default 10 s; tests shorten it). */
+  streamKeepAliveMs?: number
 }
 
 export interface DataPlane {
@@ -37,6 +39,7 @@ export async function buildDataPlane(options: DataPlaneOptions): Promise<DataPla
     pollIntervalMs: options.pollIntervalMs ?? 5_000,
     logger: options.logger ?? false,
     requestTimeoutMs: options.requestTimeoutMs,
+    ...(options.streamKeepAliveMs === undefined ? {} : { streamKeepAliveMs: options.streamKeepAliveMs }),
   })
   await app.ready()
   return {

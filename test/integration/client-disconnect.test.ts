@@ -6,7 +6,9 @@ import { ask, type Family, logOf, publishAllProviders } from './failure-support.
 // A client that goes away mid-stream aborts the upstream request within a second, on every
 // route family — passthrough and translated chat streams, and /v1/responses — and the request is
 // logged `client_cancelled`. The upstream is the `stall-stream` script: a few events, then
-// silence with the connection open, so only the gateway's abort can end it.
+// silence with the connection open, so only the gateway's abort can end it. No usage frame
+// came, so the log event's usage is estimated (G-REL-09): prompt tokens from the request,
+// completion tokens from the text the client was sent, flagged `estimated`.
 
 let gateway: Gateway
 
@@ -43,8 +45,8 @@ const ROUTES: [string, Send][] = [
   ],
 ]
 
-describe.each(ROUTES)('%s', (_name, send) => {
-  it('aborts the upstream within a second of the client leaving, logged client_cancelled', async () => {
+describe.each(ROUTES)('G-REL-09 %s', (_name, send) => {
+  it('aborts the upstream within a second of the client leaving, logged client_cancelled with estimated usage', async () => {
     const before = gateway.fake.requests.length
     const controller = new AbortController()
     const res = await send(controller.signal)
@@ -58,6 +60,49 @@ describe.each(ROUTES)('%s', (_name, send) => {
     await upstream.done
     expect(Date.now() - abortedAt).toBeLessThan(1_000)
     expect(upstream.aborted).toBe(true)
-    expect(await logOf(gateway, res)).toMatchObject({ outcome: 'client_cancelled', stream: true })
+    const event = await logOf(gateway, res)
+    expect(event).toMatchObject({ outcome: 'client_cancelled', stream: true, usage: { estimated: true } })
+    expect(event.usage?.promptTokens).toBeGreaterThan(0)
+    expect(event.usage?.completionTokens).toBeGreaterThanOrEqual(0)
+  })
+})
+
+describe.each([
+  ['OpenAI chat → openai (passthrough)', 'openai', 'fake'],
+  ['Anthropic messages → anthropic (passthrough)', 'anthropic', 'anthropic'],
+  ['OpenAI chat → anthropic (translated)', 'openai', 'anthropic'],
+  ['Anthropic messages → openai (translated)', 'anthropic', 'fake'],
+] as const)('G-REL-09 %s, cancelled mid-stream', (_name, family, connection) => {
+  it('counts the completion tokens the client was sent before it left', async () => {
+    const controller = new AbortController()
+    const res = await ask(gateway, family, `${connection}/${FAKE_SCRIPTS.slowStream}`, { stream: true, signal: controller.signal })
+    const reader = res.body?.getReader()
+    if (!reader) throw new Error('no body')
+    let text = ''
+    while ((text.match(/tick\d+/g) ?? []).length < 6) text += new TextDecoder().decode((await reader.read()).value)
+    controller.abort()
+    const ticks = (text.match(/tick\d+/g) ?? []).length
+    const event = await logOf(gateway, res)
+    expect(event).toMatchObject({ outcome: 'client_cancelled', usage: { estimated: true } })
+    // Each `tickN ` is 2-3 tokens; the client may have been sent a few more before the abort landed.
+    expect(event.usage?.completionTokens).toBeGreaterThanOrEqual(ticks * 2)
+    expect(event.usage?.completionTokens).toBeLessThan(ticks * 3 + 30)
+    expect(event.usage?.promptTokens).toBeGreaterThan(0)
+  })
+})
+
+describe.each(['openai', 'anthropic'] as const)('G-REL-09 %s client, cancelled before the upstream headers', (family) => {
+  it('logs the estimated prompt tokens of a request the provider had accepted', async () => {
+    const controller = new AbortController()
+    const before = gateway.fake.requests.length
+    const pending = ask(gateway, family, `${family === 'openai' ? 'fake' : 'anthropic'}/${FAKE_SCRIPTS.slowHeaders}`, { signal: controller.signal })
+    await expect.poll(() => gateway.fake.requests.length).toBeGreaterThan(before)
+    controller.abort()
+    await expect(pending).rejects.toThrow()
+    const cancelled = async () => (await gateway.logEvents()).find((e) => e.outcome === 'client_cancelled' && !e.stream && e.endpoint.includes(family === 'openai' ? 'chat' : 'messages'))
+    await expect.poll(cancelled, { timeout: 3_000 }).toBeDefined()
+    const event = await cancelled()
+    expect(event).toMatchObject({ status: 499, usage: { completionTokens: 0, estimated: true } })
+    expect(event?.usage?.promptTokens).toBeGreaterThan(0)
   })
 })

@@ -97,7 +97,11 @@ describe.each(CASES)('$family client → $provider (passthrough: $passthrough)',
     if (c.family === 'openai') expect(last).toMatch(/^data: \{"error":\{.*"code":"upstream_stream_incomplete"/)
     else expect(last).toMatch(/^event: error\ndata: \{"type":"error","error":\{"type":"api_error"/)
     expect(events.length).toBeGreaterThan(1)
-    expect(await logOf(gateway, res)).toMatchObject({ outcome: 'incomplete', errorCode: 'SY_ERR_UPSTREAM_STREAM_INCOMPLETE' })
+    // G-BUD-06: no usage frame came, so what was streamed is metered, flagged estimated.
+    const event = await logOf(gateway, res)
+    expect(event).toMatchObject({ outcome: 'incomplete', errorCode: 'SY_ERR_UPSTREAM_STREAM_INCOMPLETE', usage: { estimated: true } })
+    expect(event.usage?.promptTokens).toBeGreaterThan(0)
+    expect(event.usage?.completionTokens).toBeGreaterThan(0)
   })
 
   it('an upstream stream written one byte at a time reaches the client as the same events', async () => {

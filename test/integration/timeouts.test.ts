@@ -35,7 +35,7 @@ beforeAll(async () => {
   await publishAllProviders(gateway, 2, TIMEOUTS, [
     { id: 'prov_hang', name: 'hang', baseUrl: `https://127.0.0.1:${port}/v1`, timeouts: TIMEOUTS },
     { id: 'prov_total', name: 'total', baseUrl: gateway.fake.openaiBaseUrl, timeouts: { totalMs: 800 } },
-    // Only an idle limit: the first-byte limit keeps its 120 s default, so the idle one must run on its own.
+    // Only an idle limit: the first-byte limit keeps its 60 s default, so the idle one must run on its own.
     { id: 'prov_idle', name: 'idle', baseUrl: gateway.fake.openaiBaseUrl, timeouts: { idleMs: 500 } },
   ])
 })

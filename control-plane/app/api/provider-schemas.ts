@@ -23,7 +23,7 @@ const ApiKey = z.string().min(1).max(8192).describe('Write-only: sealed in the v
 export const TimeoutSettings = z
   .strictObject({
     connectMs: z.number().int().min(100).max(120_000).optional().describe('TCP + TLS connect (default 10 s)'),
-    firstByteMs: z.number().int().min(100).max(900_000).optional().describe('Until the response headers (default 120 s)'),
+    firstByteMs: z.number().int().min(100).max(900_000).optional().describe('Until the response headers (default 60 s)'),
     idleMs: z.number().int().min(100).max(900_000).optional().describe('Between two chunks of a body or stream (default 60 s)'),
     totalMs: z.number().int().min(1_000).max(3_600_000).optional().describe('The whole exchange (default 600 s)'),
   })

@@ -6,6 +6,8 @@ import { Cancellation } from '../upstream/cancellation.ts'
 import type { ErrorCode } from '../errors.ts'
 import type { CanonicalChatRequest } from '../dialects/canonical.ts'
 import type { ClientDialect } from '../dialects/types.ts'
+import type { StreamedText } from '../relay/streamed-text.ts'
+import type { KeepAlive } from '../relay/keep-alive.ts'
 
 // What one request accumulates on its way through the pipeline (see pipeline/index.ts for
 // which stage fills what). Created by the route, read by the relays, the response-headers
@@ -42,6 +44,8 @@ export interface Outcome {
   errorCode: ErrorCode | null
   /** Streams decide their own outcome; others are judged from the response status. */
   stream: { result: 'success' | 'incomplete' | 'client_cancelled' } | null
+  /** What a started stream sent its client: metered when it ends before the provider's usage (pipeline/estimate-usage.ts). */
+  streamed: StreamedText | null
 }
 
 export interface RequestInit {
@@ -97,9 +101,13 @@ export class RequestContext {
   /** What translation dropped, named in `x-switchyard-degraded` (never silently). */
   degraded: string[] = []
   // 6. execute
+  /** The request was handed to the upstream client (it may be billed, whatever comes back). */
+  dispatched = false
   upstream: UpstreamExchange | null = null
+  /** SSE keep-alive comments while a stream waits for its first content (relay/keep-alive.ts); set by the route. */
+  keepAlive: KeepAlive | null = null
 
-  outcome: Outcome = { usage: null, model: null, ttftMs: null, errorCode: null, stream: null }
+  outcome: Outcome = { usage: null, model: null, ttftMs: null, errorCode: null, stream: null, streamed: null }
 
   constructor(init: RequestInit) {
     this.requestId = init.requestId

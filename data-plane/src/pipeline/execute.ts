@@ -5,8 +5,9 @@ import type { RequestContext, Target } from './context.ts'
 
 // 6. The adapter builds the upstream request (passthrough, or from the canonical request when
 // translating); upstream/client sends it → ctx.upstream (status and headers in hand, body not
-// yet read). Every upstream request carries the hop count (check-hops.ts). (Later: strategies
-// run attempts here.)
+// yet read). Every upstream request carries the hop count (check-hops.ts), and a streamed
+// request's keep-alive clock starts here (relay/keep-alive.ts). (Later: strategies run attempts
+// here.)
 
 function buildRequest(ctx: RequestContext, target: Target, body: Record<string, unknown>): UpstreamRequest {
   const { translator } = target.adapter
@@ -37,6 +38,8 @@ export async function execute(ctx: RequestContext): Promise<void> {
   // The adapters build a fresh headers object per request; Bedrock's signature leaves it unsigned.
   request.headers[HOP_HEADER] = String(ctx.hops + 1)
   const sentAt = performance.now()
+  ctx.dispatched = true
+  ctx.keepAlive?.arm()
   const response = await ctx.upstreamClient.send(request, { timeouts: target.provider.timeouts, cancellation: ctx.cancellation })
   const upstreamRequestId = response.headers[target.adapter.requestIdHeader]
   ctx.upstream = {

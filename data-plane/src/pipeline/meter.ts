@@ -1,9 +1,11 @@
 import type { RequestLogEvent, RequestOutcome } from '@switchyard/shared/events'
 import type { RequestContext } from './context.ts'
+import { estimateUsage, needsUsageEstimate } from './estimate-usage.ts'
 
 // 7. After the response: one RequestLogEvent per authenticated request (success or error).
 // Unauthenticated requests (401 before a key was found, body/parse errors raised by Fastify
-// before the handler) have no team to bill or show them to, so they are not logged.
+// before the handler) have no team to bill or show them to, so they are not logged. A request
+// cut short before the provider's usage arrived gets its usage estimated first (estimate-usage.ts).
 
 export const CLIENT_CLOSED_STATUS = 499
 
@@ -52,4 +54,16 @@ export function buildLogEvent(ctx: RequestContext, finished: { status: number; c
         : [],
     metadata: {},
   }
+}
+
+/** Builds the request's log event and hands it to `emit`: at once, or once its usage is estimated. */
+export function emitLogEvent(ctx: RequestContext, finished: { status: number; clientGone: boolean }, emit: (event: RequestLogEvent) => void): void {
+  const event = buildLogEvent(ctx, finished)
+  if (!event) return
+  if (!needsUsageEstimate(ctx, event)) return emit(event)
+  // An estimate that fails still leaves the row (with what the provider reported): never a dropped event.
+  estimateUsage(ctx, event.usage).then(
+    (usage) => emit({ ...event, usage }),
+    () => emit(event),
+  )
 }

@@ -7,6 +7,7 @@ import type { RequestContext } from '../pipeline/context.ts'
 import { SnapshotWatcher } from '../runtime/snapshot-watcher.ts'
 import { createAddressPolicy } from '@switchyard/shared/net'
 import { UpstreamClient } from '../upstream/client.ts'
+import { DEFAULT_STREAM_KEEP_ALIVE_MS } from '../relay/keep-alive.ts'
 
 // The data plane's infrastructure as decorators: the snapshot watcher (current RuntimeConfig),
 // the upstream client (undici pools) and the request-log emitter. Started here (the first
@@ -18,6 +19,8 @@ declare module 'fastify' {
     snapshots: SnapshotWatcher
     upstream: UpstreamClient
     requestLogs: LogEmitter
+    /** How long a stream may send its client nothing before SSE keep-alive comments start, and their interval (relay/keep-alive.ts). */
+    streamKeepAliveMs: number
   }
   interface FastifyRequest {
     gateway: RequestContext | null
@@ -30,6 +33,7 @@ export interface GatewayServicesOptions {
   dataDir: string
   pollIntervalMs: number
   allowPrivateUpstreams: string
+  streamKeepAliveMs?: number
 }
 
 async function gatewayServices(app: FastifyInstance, options: GatewayServicesOptions) {
@@ -45,6 +49,7 @@ async function gatewayServices(app: FastifyInstance, options: GatewayServicesOpt
   app.decorate('snapshots', snapshots)
   app.decorate('upstream', upstream)
   app.decorate('requestLogs', requestLogs)
+  app.decorate('streamKeepAliveMs', options.streamKeepAliveMs ?? DEFAULT_STREAM_KEEP_ALIVE_MS)
   app.decorateRequest('gateway', null)
   app.addHook('onClose', async () => {
     await snapshots.stop()

@@ -7,6 +7,8 @@ import { applyGatewayHeaders, passUpstreamHeaders } from '../plugins/response-he
 import { type SseEvent, SseDecoder } from '../upstream/sse.ts'
 import { type BodySink, upstreamError } from '../upstream/client.ts'
 import type { FrameSink, Relaying, StreamPipe } from './relaying.ts'
+import { redactFrame } from './secret-redaction.ts'
+import { StreamedText } from './streamed-text.ts'
 
 // A streamed upstream answer, pushed chunk by chunk as undici parses it. The chunks one socket
 // read yields (a chunked upstream delivers every HTTP chunk — often one per event — separately)
@@ -18,7 +20,8 @@ import type { FrameSink, Relaying, StreamPipe } from './relaying.ts'
 // error (Anthropic's `event: error` on an HTTP 200, e.g. overloaded_error), the stream never
 // started, so it is relayed as an error response with the status the error stands for. A
 // stream that ends without its end marker, or breaks, after bytes were sent gets a terminal
-// in-band error event (unless the upstream's own error event already ended it).
+// in-band error event (unless the upstream's own error event already ended it). Whatever the
+// client gets for an upstream error event, opening or later, is redacted (relay/secret-redaction.ts).
 
 type Phase = 'opening' | 'streaming' | 'over'
 
@@ -137,7 +140,16 @@ class StreamRelayer implements BodySink, FrameSink {
       else this.start(facts)
       return
     }
-    this.note(this.pipe.read(event, this))
+    const from = this.pieces.length
+    const facts = this.pipe.read(event, this)
+    if (facts.errorStatus !== undefined) this.redactFrom(from)
+    this.note(facts)
+  }
+
+  /** The frames pushed for an upstream error event, from index `from` on, redacted. */
+  private redactFrom(from: number): void {
+    const provider = this.ctx.target?.provider
+    for (let i = from; i < this.pieces.length; i++) this.pieces[i] = redactFrame(this.pieces[i] as Buffer | string, provider)
   }
 
   private note(facts: StreamEventFacts): void {
@@ -154,11 +166,17 @@ class StreamRelayer implements BodySink, FrameSink {
     exchange.doneAt = performance.now()
     ctx.outcome.errorCode = 'SY_ERR_UPSTREAM_STATUS'
     const answer = this.pipe.openingError(first, facts)
+    if (ctx.keepAlive?.committed) {
+      // Keep-alive comments already spent the status: the error goes in-band.
+      ctx.keepAlive.failWith(redactFrame(answer.body, ctx.target?.provider))
+      this.opened.resolve()
+      return
+    }
     passUpstreamHeaders(reply, exchange.response.headers)
     reply
       .code(answer.status)
       .header('content-type', answer.contentType ?? 'application/json')
-      .send(answer.body)
+      .send(redactFrame(answer.body, ctx.target?.provider))
     this.opened.resolve()
   }
 
@@ -168,6 +186,13 @@ class StreamRelayer implements BodySink, FrameSink {
     this.phase = 'streaming'
     this.note(facts)
     ctx.outcome.stream = { result: 'incomplete' }
+    ctx.outcome.streamed = new StreamedText()
+    ctx.keepAlive?.stop()
+    if (ctx.keepAlive?.committed) {
+      // The head went out with the keep-alive comments.
+      this.opened.resolve()
+      return
+    }
     const upstreamType = exchange.response.headers['content-type']
     passUpstreamHeaders(reply, exchange.response.headers)
     reply.header('content-type', this.pipe.contentType(typeof upstreamType === 'string' ? upstreamType : undefined))
@@ -193,7 +218,9 @@ class StreamRelayer implements BodySink, FrameSink {
     const res = this.reply.raw
     if (res.destroyed) return
     this.ctx.outcome.ttftMs ??= Math.round(performance.now() - this.ctx.startedAt)
-    if (!res.write(joinFrames(pieces)) && !this.waitingForDrain) {
+    const frames = joinFrames(pieces)
+    this.ctx.outcome.streamed?.add(frames)
+    if (!res.write(frames) && !this.waitingForDrain) {
       this.waitingForDrain = true
       const body = this.exchange.response.body
       body.pause()

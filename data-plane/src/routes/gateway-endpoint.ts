@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import { HOP_HEADER, hopsOf } from '../pipeline/check-hops.ts'
 import { RequestContext } from '../pipeline/context.ts'
 import { HEAD_STAGES, runPipeline } from '../pipeline/index.ts'
-import { buildLogEvent } from '../pipeline/meter.ts'
+import { emitLogEvent } from '../pipeline/meter.ts'
 import type { Dialect } from '../providers/types.ts'
 import { relayJson } from '../relay/json.ts'
 import { passthroughRelaying } from '../relay/passthrough.ts'
+import { KeepAlive } from '../relay/keep-alive.ts'
 import type { Relaying } from '../relay/relaying.ts'
 import { relayStream } from '../relay/stream.ts'
 import { translatedRelaying } from '../relay/translated.ts'
@@ -68,10 +69,8 @@ function relayingFor(ctx: RequestContext, plan: OperationPlan | null): Relaying 
 }
 
 export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpoint): void {
-  const meter = (ctx: RequestContext, reply: FastifyReply, clientGone: boolean) => {
-    const event = buildLogEvent(ctx, { status: reply.statusCode, clientGone })
-    if (event) app.requestLogs.emit(event)
-  }
+  const meter = (ctx: RequestContext, reply: FastifyReply, clientGone: boolean) =>
+    emitLogEvent(ctx, { status: reply.statusCode, clientGone }, (event) => app.requestLogs.emit(event))
 
   // Callback style: an async hook costs a promise per request.
   const admit = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
@@ -100,10 +99,12 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
     done()
   }
 
-  app.post(spec.endpoint, { onRequest: admit, bodyLimit: spec.bodyLimit ?? BODY_LIMIT_BYTES }, async (request, reply) => {
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const ctx = request.gateway
     if (!ctx) throw new Error('gateway route without a context (onRequest hook did not run)')
     ctx.rawBody = Buffer.isBuffer(request.body) ? request.body : undefined
+    // Chat endpoints only: the Responses API's stream grammar numbers its error events (relay/keep-alive.ts).
+    if (!spec.operation) ctx.keepAlive = new KeepAlive(ctx, reply, app.streamKeepAliveMs)
     reply.raw.once('close', () => {
       const clientGone = !reply.raw.writableFinished
       if (clientGone) ctx.cancellation.cancel()
@@ -131,6 +132,18 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
       // The client gets an error answer instead: the upstream answer is not read any further.
       exchange.response.body.abort()
       throw err
+    }
+  }
+
+  app.post(spec.endpoint, { onRequest: admit, bodyLimit: spec.bodyLimit ?? BODY_LIMIT_BYTES }, async (request, reply) => {
+    try {
+      return await handle(request, reply)
+    } catch (err) {
+      // Keep-alive comments already sent the head (relay/keep-alive.ts): the error goes in-band.
+      const keepAlive = request.gateway?.keepAlive
+      if (!keepAlive?.committed) throw err
+      keepAlive.fail(err)
+      return reply
     }
   })
 }

@@ -81,7 +81,7 @@ export function testEnv(overrides: Partial<SwitchyardEnv> = {}): SwitchyardEnv {
 }
 
 export async function startGateway(
-  options: { env?: Partial<SwitchyardEnv>; infra?: Infra; keyring?: Keyring; dataDir?: string; publish?: boolean; requestTimeoutMs?: number } = {},
+  options: { env?: Partial<SwitchyardEnv>; infra?: Infra; keyring?: Keyring; dataDir?: string; publish?: boolean; requestTimeoutMs?: number; streamKeepAliveMs?: number } = {},
 ): Promise<Gateway> {
   const keyring = options.keyring ?? buildKeyring(generateMasterKeyBase64())
   const infra = options.infra ?? createMemoryInfra()
@@ -97,7 +97,8 @@ export async function startGateway(
     ],
   })
   if (options.publish !== false) await infra.snapshots.publish(1, JSON.stringify(buildTestSnapshot(defaultParts(1), keyring)))
-  const dataPlane = await buildDataPlane({ env: testEnv(options.env), infra, keyring, dataDir, pollIntervalMs: 100, requestTimeoutMs: options.requestTimeoutMs })
+    const keepAlive = options.streamKeepAliveMs === undefined ? {} : { streamKeepAliveMs: options.streamKeepAliveMs }
+    const dataPlane = await buildDataPlane({ env: testEnv(options.env), infra, keyring, dataDir, pollIntervalMs: 100, requestTimeoutMs: options.requestTimeoutMs, ...keepAlive })
   const url = await dataPlane.listen()
   const events: RequestLogEvent[] = []
   return {

@@ -40,8 +40,8 @@ export interface UpstreamResponse {
 }
 
 export interface UpstreamBody {
-  /** The whole body (a non-stream answer); rejects with a GatewayError. */
-  readAll(): Promise<Buffer>
+  /** The whole body (a non-stream answer); rejects with a GatewayError, also once it passes `limitBytes`. */
+  readAll(limitBytes?: number): Promise<Buffer>
   /** Delivers the body to `sink` (chunks that arrived before this call first). */
   pipe(sink: BodySink): void
   /** Stop / restart delivery (back-pressure from the client's socket). */
@@ -173,13 +173,31 @@ class Exchange implements Dispatcher.DispatchHandler, UpstreamBody {
 
   // UpstreamBody
 
-  readAll(): Promise<Buffer> {
+  readAll(limitBytes = Number.POSITIVE_INFINITY): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = []
+      let size = 0
+      let over = false
       this.pipe({
-        data: (chunk) => chunks.push(chunk),
-        end: () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
-        error: reject,
+        data: (chunk) => {
+          if (over) return
+          size += chunk.length
+          if (size <= limitBytes) {
+            chunks.push(chunk)
+            return
+          }
+          // Stop reading at once: the rest is never buffered.
+          over = true
+          chunks.length = 0
+          this.abort()
+          reject(new GatewayError('SY_ERR_UPSTREAM_RESPONSE_TOO_LARGE', `The upstream provider's answer is larger than the gateway accepts (${limitBytes} bytes).`))
+        },
+        end: () => {
+          if (!over) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks))
+        },
+        error: (err) => {
+          if (!over) reject(err)
+        },
       })
     })
   }
@@ -261,11 +279,13 @@ export class UpstreamClient {
     await Promise.all(agents.map((a) => a.close().catch(() => a.destroy())))
   }
 
-  /** Throws UpstreamForbiddenError for a literal private address the policy refuses. */
+  /** Throws UpstreamForbiddenError for a scheme other than http(s), or a literal private address the policy refuses. */
   private isOpen(url: URL): boolean {
     const origin = url.origin
     let open = this.openOrigins.get(origin)
     if (open === undefined) {
+      // The control plane only stores http(s) base URLs; a snapshot is not trusted to.
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UpstreamForbiddenError(`upstream scheme ${url.protocol} is not allowed`)
       open = this.policy.hostAllowed(url.hostname, url.port || defaultPort(url))
       if (!open) this.policy.checkLiteral(url.hostname)
       if (this.openOrigins.size < 10_000) this.openOrigins.set(origin, open)

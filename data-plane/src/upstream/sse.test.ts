@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type SseEvent, SseDecoder } from './sse.ts'
+import { MAX_SSE_EVENT_BYTES, type SseEvent, SseDecoder } from './sse.ts'
 import { mulberry32, randomCuts } from '../testing/rechunk.ts'
 
 function decodeChunked(input: Buffer, cuts: number[]): SseEvent[] {
@@ -60,5 +60,29 @@ describe('SseDecoder', () => {
   it('treats a CR at the very end as a line end once the stream ends', () => {
     const events = decodeChunked(Buffer.from('data: a\r\r'), [8])
     expect(events.map((e) => e.data)).toEqual(['a'])
+  })
+})
+
+describe('an event too large to be one', () => {
+  it('fails once an incomplete event passes MAX_SSE_EVENT_BYTES, whether it came in one chunk or many', () => {
+    const many = new SseDecoder()
+    expect(many.push(Buffer.from('data: {"a":1}\n\ndata: "'))).toHaveLength(1)
+    const piece = Buffer.alloc(64 * 1024, 'a')
+    let sent = 0
+    expect(() => {
+      for (; sent <= MAX_SSE_EVENT_BYTES; sent += piece.length) many.push(piece)
+    }).toThrow(expect.objectContaining({ code: 'SY_ERR_UPSTREAM_RESPONSE_TOO_LARGE' }))
+    expect(sent).toBeLessThanOrEqual(MAX_SSE_EVENT_BYTES)
+    expect(() => new SseDecoder().push(Buffer.alloc(MAX_SSE_EVENT_BYTES + 1, 'a'))).toThrow(expect.objectContaining({ code: 'SY_ERR_UPSTREAM_RESPONSE_TOO_LARGE' }))
+  })
+
+  it('joins a long event held in many chunks into the same bytes', () => {
+    const decoder = new SseDecoder()
+    const text = `data: ${'x'.repeat(100_000)}\r\n\r\ndata: y\n\n`
+    const bytes = Buffer.from(text)
+    const events: SseEvent[] = []
+    for (let i = 0; i < bytes.length; i += 1000) events.push(...decoder.push(bytes.subarray(i, i + 1000)))
+    events.push(...decoder.end())
+    expect(events.map((e) => e.raw.toString())).toEqual([`data: ${'x'.repeat(100_000)}\r\n\r\n`, 'data: y\n\n'])
   })
 })

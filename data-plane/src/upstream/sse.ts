@@ -4,6 +4,11 @@
 // not every delta). Lines end in CRLF, LF or CR; a blank line ends an event; `:` lines are
 // comments. Survives arbitrary chunking (a CR at a chunk's end waits for a possible LF).
 
+import { GatewayError } from '../errors.ts'
+
+/** An event still incomplete past this size is no event a provider sends: the stream is failed, not buffered on. */
+export const MAX_SSE_EVENT_BYTES = 16 * 1024 * 1024
+
 export interface SseEvent {
   /** The event's bytes as received, including its terminating blank line. */
   readonly raw: Buffer
@@ -71,6 +76,10 @@ class ScannedEvent implements SseEvent {
 
 const NO_EVENTS: SseEvent[] = []
 
+function tooLarge(): GatewayError {
+  return new GatewayError('SY_ERR_UPSTREAM_RESPONSE_TOO_LARGE', `The upstream provider sent a stream event larger than the gateway accepts (${MAX_SSE_EVENT_BYTES} bytes).`)
+}
+
 function fieldIs(buf: Buffer, start: number, end: number, name: Buffer): boolean {
   const n = name.length
   if (end - start < n) return false
@@ -96,20 +105,47 @@ export class SseDecoder {
   private eventEnd = -1
   /** Whether buf holds a CR at or after lineStart (else lines end only in LF: one search per line). */
   private crSeen = false
+  /** Chunks after buf in which no line can end, not joined to it yet (see push). */
+  private held: Buffer[] | null = null
+  private heldBytes = 0
 
   push(chunk: Buffer): SseEvent[] {
+    if (this.buf.length > 0 && this.cannotEndLine(chunk)) {
+      // A long event arriving in many chunks: held, and joined once when its line can end
+      // (joining every chunk to the ones before is quadratic in the event's size).
+      this.held ??= []
+      this.held.push(chunk)
+      this.heldBytes += chunk.length
+      if (this.buf.length + this.heldBytes > MAX_SSE_EVENT_BYTES) throw tooLarge()
+      return NO_EVENTS
+    }
     if (this.buf.length === 0) {
       this.buf = chunk
       this.crSeen = chunk.indexOf(CR) !== -1
     } else {
       this.crSeen ||= chunk.indexOf(CR) !== -1
-      this.buf = Buffer.concat([this.buf, chunk])
+      this.buf = Buffer.concat(this.held ? [this.buf, ...this.held, chunk] : [this.buf, chunk])
+      this.held = null
+      this.heldBytes = 0
     }
-    return this.drain(false)
+    const events = this.drain(false)
+    if (this.buf.length > MAX_SSE_EVENT_BYTES) throw tooLarge()
+    return events
+  }
+
+  /** No line can end in `chunk`: it has no LF or CR, and no CR before it waits for a possible LF. */
+  private cannotEndLine(chunk: Buffer): boolean {
+    if (this.held === null && this.buf[this.buf.length - 1] === CR) return false
+    return chunk.indexOf(LF) === -1 && chunk.indexOf(CR) === -1
   }
 
   /** The upstream ended: a trailing event without its blank line is returned as-is. */
   end(): SseEvent[] {
+    if (this.held) {
+      this.buf = Buffer.concat([this.buf, ...this.held])
+      this.held = null
+      this.heldBytes = 0
+    }
     const events = this.drain(true)
     if (this.buf.length === 0) return events
     if (this.lineStart < this.buf.length) this.field(this.lineStart, this.buf.length)

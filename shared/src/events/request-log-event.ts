@@ -13,6 +13,12 @@ export const Usage = z.object({
   totalTokens: z.number().int().nonnegative().nullable().default(null),
   cachedPromptTokens: z.number().int().nonnegative().nullable().default(null),
   reasoningTokens: z.number().int().nonnegative().nullable().default(null),
+  /**
+   * Some of it was counted by Switchyard, not reported by the provider: a stream the client
+   * cancelled, or that broke, before the provider's usage arrived (CONTRACT.md §Cost
+   * `costConfidence: "estimated"`). Absent when the provider reported it all.
+   */
+  estimated: z.literal(true).optional(),
 })
 export type Usage = z.infer<typeof Usage>
 

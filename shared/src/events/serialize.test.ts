@@ -29,7 +29,7 @@ describe('serializeRequestLogEvent', () => {
         errorCode: maybe('SY_ERR_UPSTREAM_STATUS'),
         latencyMs: i,
         ttftMs: maybe(i % 7),
-        usage: maybe({ promptTokens: maybe(3), completionTokens: maybe(4), totalTokens: maybe(7), cachedPromptTokens: maybe(1), reasoningTokens: maybe(2) }),
+        usage: maybe({ promptTokens: maybe(3), completionTokens: maybe(4), totalTokens: maybe(7), cachedPromptTokens: maybe(1), reasoningTokens: maybe(2), ...(random() < 0.5 ? { estimated: true as const } : {}) }),
         costUsd: maybe('0.000123'),
         cacheStatus: (['miss', 'hit', 'bypass'] as const)[i % 3],
         attempts: random() < 0.3 ? [] : [{ provider: text(), providerId: maybe('prov_1'), model: text(), status: 200, latencyMs: 5, errorCode: maybe('X'), upstreamRequestId: maybe(text()) }],

@@ -16,6 +16,7 @@ function usageJson(usage: Usage): string {
   if (usage.totalTokens !== null) out += `,"totalTokens":${usage.totalTokens}`
   if (usage.cachedPromptTokens !== null) out += `,"cachedPromptTokens":${usage.cachedPromptTokens}`
   if (usage.reasoningTokens !== null) out += `,"reasoningTokens":${usage.reasoningTokens}`
+  if (usage.estimated) out += ',"estimated":true'
   return `${out}}`
 }
 

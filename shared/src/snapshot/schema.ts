@@ -29,7 +29,7 @@ export const SnapshotVirtualKey = z.object({
 
 export const ProviderTimeouts = z.object({
   connectMs: z.number().int().positive().default(10_000),
-  firstByteMs: z.number().int().positive().default(120_000),
+  firstByteMs: z.number().int().positive().default(60_000),
   idleMs: z.number().int().positive().default(60_000),
   totalMs: z.number().int().positive().default(600_000),
 })

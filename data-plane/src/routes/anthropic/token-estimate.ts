@@ -43,7 +43,7 @@ function walk(value: unknown, tally: Tally): void {
 // start-up, so a data plane that never estimates never pays for them.
 let tokenizer: Promise<(text: string) => number> | null = null
 
-function countTokens(text: string): Promise<number> {
+export function countTokens(text: string): Promise<number> {
   tokenizer ??= import('gpt-tokenizer/encoding/o200k_base').then((m) => m.countTokens)
   return tokenizer.then((count) => count(text))
 }
@@ -52,6 +52,9 @@ export async function estimateInputTokens(body: Record<string, unknown>): Promis
   const tally: Tally = { texts: [], media: 0 }
   walk(body.system, tally)
   walk(body.messages, tally)
+  // The Responses API's fields (a stream of it cut short is estimated too: pipeline/estimate-usage.ts).
+  walk(body.instructions, tally)
+  walk(body.input, tally)
   const tools = Array.isArray(body.tools) ? body.tools : []
   const messages = Array.isArray(body.messages) ? body.messages.length : 0
   const text = [...tally.texts, ...tools.map((tool) => JSON.stringify(tool))].join('\n')
