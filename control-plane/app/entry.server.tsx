@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream'
-import { createReadableStreamFromReadable, type EntryContext } from '@remix-run/node'
-import { RemixServer } from '@remix-run/react'
+import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFunction } from '@remix-run/node'
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 
@@ -40,4 +40,14 @@ export default function handleRequest(
     )
     setTimeout(abort, ABORT_DELAY)
   })
+}
+
+// A client's mistake (an unknown URL, a method a route does not take) is answered with the
+// error page and not logged: one stack per request would let anyone fill the log. Server
+// errors keep their stack, on one console.error entry (which fails a test that causes one).
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return
+  if (isRouteErrorResponse(error) && error.status < 500) return
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error)
+  console.error(`console: ${request.method} ${new URL(request.url).pathname} failed: ${detail}`)
 }

@@ -41,6 +41,15 @@ export default function App() {
   )
 }
 
+function errorMessage(error: unknown): string {
+  if (!isRouteErrorResponse(error)) return 'Switchyard could not render this page.'
+  // An unknown URL's data is the router's own `Error: No route matches URL "…"`.
+  if (error.status === 404 && typeof error.data === 'string' && error.data.startsWith('Error: No route matches')) {
+    return 'There is no page at this address.'
+  }
+  return typeof error.data === 'string' && error.data ? error.data : 'Switchyard could not render this page.'
+}
+
 export function ErrorBoundary() {
   const error = useRouteError()
   const title = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : 'Something went wrong'
@@ -49,7 +58,7 @@ export function ErrorBoundary() {
       <p className="text-sm font-semibold text-indigo-600">Switchyard</p>
       <h1 className="mt-2 text-3xl font-bold tracking-tight text-slate-900">{title}</h1>
       <p className="mt-3 text-slate-600">
-        {isRouteErrorResponse(error) && typeof error.data === 'string' && error.data ? error.data : 'Switchyard could not render this page.'}
+        {errorMessage(error)}
       </p>
       <div className="mt-8">
         <Link to="/" className={buttonClasses('secondary')}>

@@ -137,7 +137,7 @@ async function serveAdminApi(adminApi: AdminApi, req: express.Request, res: expr
       return refuseOversizedBody(req, res, () => sendAdminError(res, error))
     }
     const request = toFetchRequest(req, { path: req.originalUrl, body: read.body })
-    if (!request) return sendAdminError(res, new ApiError('validation_failed', 'the Host header is not valid'))
+    if (!request) return sendAdminError(res, new ApiError('bad_request', 'the Host header is not valid'))
     await sendFetchResponse(res, await adminApi.handle(request))
   } catch (err) {
     log(`admin api: ${(err as Error).message}`)
