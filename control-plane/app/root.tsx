@@ -1,6 +1,7 @@
 import { data, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
 import { isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError } from '@remix-run/react'
 import type { ReactNode } from 'react'
+import { useNonce } from './components/nonce.tsx'
 import { buttonClasses } from './components/ui/button.tsx'
 import { Toaster } from './components/ui/toast.tsx'
 import { readFlash } from './services/session-flash.server.ts'
@@ -9,6 +10,7 @@ import stylesheet from './tailwind.css?url'
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce()
   return (
     <html lang="en" className="h-full">
       <head>
@@ -19,8 +21,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body className="h-full bg-slate-50 text-slate-900 antialiased">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )

@@ -14,14 +14,16 @@ import { CSRF_REJECTION_MESSAGE, isAllowedOrigin } from '../app/services/csrf.se
 import { BODY_LIMITS, readBodyWithin, refuseOversizedBody } from './body-limit.ts'
 import { isMigrated } from './db/migrate.ts'
 import { abortOnClientGone, sendFetchResponse, toFetchRequest } from './fetch-bridge.ts'
+import { cspNonceOf, securityHeaders } from './security-headers.ts'
 
 // The control plane's HTTP server: health, the admin API (a plain Request → Response function)
 // and everything else through Remix. Services reach Remix only through the load context.
 // In order:
-//   1. /healthz, /readyz
-//   2. the admin API: body read within BODY_LIMITS.adminApi, else a 413 in its error format
-//   3. CSRF: state-changing console requests need this server's Origin
-//   4. static assets, then Remix: body read within BODY_LIMITS.consoleForm, else a plain 413
+//   1. security headers on every response (security-headers.ts), with the CSP nonce
+//   2. /healthz, /readyz
+//   3. the admin API: body read within BODY_LIMITS.adminApi, else a 413 in its error format
+//   4. CSRF: state-changing console requests need this server's Origin
+//   5. static assets, then Remix: body read within BODY_LIMITS.consoleForm, else a plain 413
 
 export const CONTROL_PLANE_DIR = join(import.meta.dirname, '..')
 export const REMIX_BUILD_PATH = join(CONTROL_PLANE_DIR, 'build', 'server', 'index.js')
@@ -53,6 +55,7 @@ export function createControlPlaneHttp(options: ControlPlaneHttpOptions): Contro
   const adminApi = createAdminApi(options.services, { log })
   const app = express()
   app.disable('x-powered-by')
+  app.use(securityHeaders(options.services.config.production))
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' })
@@ -158,7 +161,7 @@ async function serveConsole(remix: RemixHandler, req: express.Request, res: expr
     }
     const request = toFetchRequest(req, { path: req.originalUrl, body: read.body, signal: abortOnClientGone(res) })
     if (!request) return void res.status(400).type('text/plain').send('Bad request: the Host header is not valid.')
-    const context = { services, clientIp: req.socket.remoteAddress ?? 'unknown' }
+    const context = { services, clientIp: req.socket.remoteAddress ?? 'unknown', cspNonce: cspNonceOf(res) }
     await sendFetchResponse(res, await remix(request, context))
   } catch (err) {
     log(`console: ${req.method} ${req.path} failed: ${(err as Error).message}`)
