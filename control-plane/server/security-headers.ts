@@ -30,8 +30,8 @@ export function securityHeadersFor(nonce: string, production: boolean): Record<s
     'content-security-policy': contentSecurityPolicy(nonce),
     'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
-    // Not `no-referrer`: that would make browsers send `Origin: null` on form posts, which the
-    // CSRF check refuses. `same-origin` never tells another site a console URL (they carry
+    // Not `no-referrer`: with it Chromium sends `Origin: null` on native (pre-hydration or
+    // no-JavaScript) form posts, which the CSRF check refuses (console-csp.test.ts). `same-origin` never tells another site a console URL (they carry
     // reset/invite tokens) and keeps the Origin of same-origin posts.
     'referrer-policy': 'same-origin',
     ...(production ? { 'strict-transport-security': HSTS } : {}),

@@ -62,6 +62,19 @@ describe('the console under its Content-Security-Policy', () => {
     await page.close()
   })
 
+  it('accepts a form posted without JavaScript (the Referrer-Policy keeps the Origin the CSRF check needs)', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false })
+    const page = await context.newPage()
+    await page.goto(`${server.url}/signup`)
+    await page.getByLabel('Your name').fill('No Script')
+    await page.getByLabel('Work email').fill(`nojs-${randomBytes(4).toString('hex')}@example.test`)
+    await page.getByLabel('Password').fill(PASSWORD)
+    await page.getByLabel('Team name').fill('Plain Forms')
+    await page.getByRole('button', { name: 'Create account' }).click()
+    await page.waitForURL(/\/teams\/[a-z0-9-]+$/)
+    await context.close()
+  })
+
   it('refuses an injected inline script that lacks the nonce', async () => {
     const page = await (await newContext(browser)).newPage()
     const problems = watch(page)
