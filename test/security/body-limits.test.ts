@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { request } from 'node:http'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,11 +20,12 @@ const RSS_BUDGET = 16 * MB
 let services: TestServices
 let http: ControlPlaneHttp
 let base: string
+const logged: string[] = []
 
 beforeAll(async () => {
   await promisify(execFile)(process.execPath, [join(import.meta.dirname, '../../control-plane/bin/ensure-build.mjs')], { timeout: 120_000 })
   services = createTestServices()
-  http = createControlPlaneHttp({ services, databaseUrl: testDatabaseUrl(), remixBuild: await loadRemixBuild(), log: () => {} })
+  http = createControlPlaneHttp({ services, databaseUrl: testDatabaseUrl(), remixBuild: await loadRemixBuild(), log: (m) => logged.push(m) })
   base = await http.listen('127.0.0.1', 0)
 }, 120_000)
 afterAll(async () => {
@@ -95,5 +97,18 @@ describe('G-SEC-17 request body limits (control plane)', () => {
     expect(login.status).not.toBe(413)
     expect(login.status).toBeLessThan(500)
     expect((await fetch(`${base}/healthz`)).status).toBe(200)
+  })
+
+  it('shrugs off a client that goes away mid-body: no answer owed, nothing logged, still serving', async () => {
+    for (const path of ['/login', '/api/v1/providers']) {
+      const req = request(`${base}${path}`, { method: 'POST', headers: { ...consoleForm, origin: base } })
+      const closed = new Promise((resolve) => req.on('error', () => {}).on('close', resolve))
+      req.write(Buffer.alloc(8 * 1024, 'a'))
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      req.destroy()
+      await closed
+    }
+    expect((await fetch(`${base}/healthz`)).status).toBe(200)
+    expect(logged).toEqual([])
   })
 })
