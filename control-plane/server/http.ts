@@ -97,7 +97,9 @@ export function createControlPlaneHttp(options: ControlPlaneHttpOptions): Contro
     app.use('/assets', express.static(join(CLIENT_DIR, 'assets'), { immutable: true, maxAge: '1y' }))
     app.use(express.static(CLIENT_DIR, { maxAge: '1h' }))
     const remix = createRequestHandler(options.remixBuild, 'production')
-    app.all('*', (req, res) => {
+    // `use`, not `all('*')`: Express decodes a `*` route's path as a param and throws URIError
+    // on a malformed %-escape; Remix answers those itself.
+    app.use((req, res) => {
       void serveConsole(remix, req, res, options.services, log)
     })
   } else {
@@ -105,6 +107,16 @@ export function createControlPlaneHttp(options: ControlPlaneHttpOptions): Contro
       res.status(404).type('text/plain').send('Not found (the console is not built: run `npm run build` in control-plane)')
     })
   }
+
+  // Whatever a middleware above passes on (serve-static's malformed-path 400, say) is answered
+  // here rather than by Express's default handler, which logs the stack and, outside
+  // production, sends it.
+  app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = httpStatusOf(err)
+    if (status >= 500) log(`control-plane: ${req.method} ${req.path} failed: ${(err as Error).message}`)
+    if (res.headersSent) return void res.destroy()
+    res.status(status).type('text/plain').send(status >= 500 ? 'Internal error' : 'Bad request')
+  })
 
   let server: Server | null = null
   return {
@@ -125,6 +137,21 @@ export function createControlPlaneHttp(options: ControlPlaneHttpOptions): Contro
       await readinessPool.end()
     },
   }
+}
+
+function isDecodablePath(path: string): boolean {
+  try {
+    decodeURI(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function httpStatusOf(err: unknown): number {
+  const status = typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : NaN
+  if (err instanceof URIError) return 400
+  return status >= 400 && status < 600 ? status : 500
 }
 
 function sendAdminError(res: express.Response, error: ApiError): void {
@@ -153,6 +180,8 @@ type RemixHandler = ReturnType<typeof createRequestHandler>
 
 async function serveConsole(remix: RemixHandler, req: express.Request, res: express.Response, services: AppServices, log: (m: string) => void) {
   try {
+    // React Router logs dozens of warnings per request for a path it cannot decode.
+    if (!isDecodablePath(req.path)) return void res.status(400).type('text/plain').send('Bad request: the URL has a malformed %-escape.')
     const read = await readBodyWithin(req, BODY_LIMITS.consoleForm)
     if (read.kind === 'aborted') return void res.destroy()
     if (read.kind === 'too_large') {
