@@ -67,13 +67,16 @@ export function readBodyWithin(req: IncomingMessage, limit: number): Promise<Bod
 }
 
 /**
- * Sends the 413 that `respond` writes, then closes the connection in stages: half-close (the
- * client reads the answer, then EOF), discard whatever is still arriving, and cut the socket
- * when the body ends or after LINGER_MS.
+ * Sends the 413 that `respond` writes with `Connection: close` (a keep-alive client would
+ * otherwise send its next request down this dying socket), then closes in stages.
  */
 export function refuseOversizedBody(req: IncomingMessage, res: ServerResponse, respond: () => void): void {
   const socket = req.socket
-  res.once('finish', () => {
+  // Node ends a `Connection: close` response's socket with destroySoon(): end, then destroy as
+  // soon as the answer is flushed, with the refused body still unread. Here it half-closes
+  // instead (the client reads the answer, then EOF), discards what still arrives, and cuts the
+  // socket when the body ends or after LINGER_MS.
+  socket.destroySoon = () => {
     socket.end()
     if (req.readableEnded) return void socket.destroy()
     const cut = setTimeout(() => socket.destroy(), LINGER_MS)
@@ -84,6 +87,7 @@ export function refuseOversizedBody(req: IncomingMessage, res: ServerResponse, r
     })
     req.on('error', () => {})
     req.resume()
-  })
+  }
+  res.setHeader('connection', 'close')
   respond()
 }
