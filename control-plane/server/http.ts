@@ -139,6 +139,16 @@ export function createControlPlaneHttp(options: ControlPlaneHttpOptions): Contro
   }
 }
 
+/** The methods Remix sends to a route's action, which reads the body with request.formData(). */
+const ACTION_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const UNSUPPORTED_FORM_MESSAGE = 'Unsupported Media Type: console forms are sent as application/x-www-form-urlencoded.'
+
+// Every console form is urlencoded (no file uploads), so anything else, multipart and its
+// parser included, is refused before an action's formData() would throw a 500 on it.
+function isFormEncoded(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded'
+}
+
 function isDecodablePath(path: string): boolean {
   try {
     decodeURI(path)
@@ -187,6 +197,9 @@ async function serveConsole(remix: RemixHandler, req: express.Request, res: expr
     if (read.kind === 'too_large') {
       const message = `Payload too large: console forms accept at most ${BODY_LIMITS.consoleForm / 1024} KB.`
       return refuseOversizedBody(req, res, () => res.status(413).type('text/plain').send(message))
+    }
+    if (ACTION_METHODS.has(req.method) && !isFormEncoded(req.headers['content-type'])) {
+      return void res.status(415).type('text/plain').send(UNSUPPORTED_FORM_MESSAGE)
     }
     const request = toFetchRequest(req, { path: req.originalUrl, body: read.body, signal: abortOnClientGone(res) })
     if (!request) return void res.status(400).type('text/plain').send('Bad request: the Host header is not valid.')
