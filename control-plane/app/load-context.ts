@@ -8,5 +8,7 @@ declare module '@remix-run/node' {
     services: AppServices
     /** The peer address of the request (per-IP throttling). */
     clientIp?: string
+    /** This response's CSP nonce (server/security-headers.ts), for the inline scripts root.tsx renders. */
+    cspNonce?: string
   }
 }

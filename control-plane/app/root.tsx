@@ -1,6 +1,7 @@
 import { data, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node'
 import { isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError } from '@remix-run/react'
 import type { ReactNode } from 'react'
+import { useNonce } from './components/nonce.tsx'
 import { buttonClasses } from './components/ui/button.tsx'
 import { Toaster } from './components/ui/toast.tsx'
 import { readFlash } from './services/session-flash.server.ts'
@@ -9,6 +10,7 @@ import stylesheet from './tailwind.css?url'
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce()
   return (
     <html lang="en" className="h-full">
       <head>
@@ -19,8 +21,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body className="h-full bg-slate-50 text-slate-900 antialiased">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )
@@ -41,6 +43,15 @@ export default function App() {
   )
 }
 
+function errorMessage(error: unknown): string {
+  if (!isRouteErrorResponse(error)) return 'Switchyard could not render this page.'
+  // An unknown URL's data is the router's own `Error: No route matches URL "…"`.
+  if (error.status === 404 && typeof error.data === 'string' && error.data.startsWith('Error: No route matches')) {
+    return 'There is no page at this address.'
+  }
+  return typeof error.data === 'string' && error.data ? error.data : 'Switchyard could not render this page.'
+}
+
 export function ErrorBoundary() {
   const error = useRouteError()
   const title = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : 'Something went wrong'
@@ -49,7 +60,7 @@ export function ErrorBoundary() {
       <p className="text-sm font-semibold text-indigo-600">Switchyard</p>
       <h1 className="mt-2 text-3xl font-bold tracking-tight text-slate-900">{title}</h1>
       <p className="mt-3 text-slate-600">
-        {isRouteErrorResponse(error) && typeof error.data === 'string' && error.data ? error.data : 'Switchyard could not render this page.'}
+        {errorMessage(error)}
       </p>
       <div className="mt-8">
         <Link to="/" className={buttonClasses('secondary')}>

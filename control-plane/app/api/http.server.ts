@@ -23,15 +23,15 @@ function validationError(error: z.ZodError, prefix: string[] = []): ApiError {
   return new ApiError('validation_failed', 'the request is invalid', details)
 }
 
-const MAX_BODY_BYTES = 1024 * 1024
+/** The admin API's body limit; server/body-limit.ts enforces it while the body arrives. */
+export const ADMIN_API_MAX_BODY_BYTES = 1024 * 1024
 
 export async function parseJsonBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
-  const tooLarge = new ApiError('validation_failed', 'the request body is too large', [
-    { path: '(body)', message: `at most ${MAX_BODY_BYTES} bytes` },
-  ])
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) throw tooLarge
+  // A second guard for callers that hand a Request in directly (tests, future mounts).
+  const tooLarge = new ApiError('payload_too_large', `the request body is larger than ${ADMIN_API_MAX_BODY_BYTES} bytes`)
+  if (Number(request.headers.get('content-length') ?? 0) > ADMIN_API_MAX_BODY_BYTES) throw tooLarge
   const text = await request.text()
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge
+  if (Buffer.byteLength(text) > ADMIN_API_MAX_BODY_BYTES) throw tooLarge
   let raw: unknown
   try {
     raw = JSON.parse(text)

@@ -1,3 +1,4 @@
+import { ApiError } from '@switchyard/shared/errors'
 import type { z } from 'zod'
 import type { Actor } from '../services/admin-auth.server.ts'
 import type { AppServices } from '../services/app-services.server.ts'
@@ -45,6 +46,15 @@ export function compileRoute(route: RouteDefinition): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}/?$`), names }
 }
 
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    // A client's malformed %-escape (`/providers/%zz`), not a server failure.
+    throw new ApiError('bad_request', 'the request path has a malformed %-escape', [{ path: '(path)', message: segment }])
+  }
+}
+
 /** Finds the route for a path; `allowed` lists the methods the path supports when none match. */
 export function matchRoute(routes: CompiledRoute[], method: string, path: string) {
   const allowed: string[] = []
@@ -57,7 +67,7 @@ export function matchRoute(routes: CompiledRoute[], method: string, path: string
     }
     const params: Record<string, string> = {}
     compiled.names.forEach((name, i) => {
-      params[name] = decodeURIComponent(match[i + 1] ?? '')
+      params[name] = decodeSegment(match[i + 1] ?? '')
     })
     return { route: compiled.route, params, allowed }
   }

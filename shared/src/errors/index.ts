@@ -10,6 +10,10 @@ export const API_ERROR_STATUS = {
   validation_failed: 422,
   rate_limited: 429,
   internal: 500,
+  /** Not in CONTRACT.md's list: a request that cannot be parsed at all (e.g. a malformed %-escape in the path). */
+  bad_request: 400,
+  /** Not in CONTRACT.md's list: a body over the admin API's limit (control-plane/server/body-limit.ts). */
+  payload_too_large: 413,
 } as const
 
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS
