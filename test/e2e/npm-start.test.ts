@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { waitForReady } from '../support/admin-api.ts'
 import { freePort, isListening } from '../support/ports.ts'
+import { dataPlaneChild, descendants, isAlive, rssMb } from '../support/process-tree.ts'
 import { childEnv, REPO_ROOT } from '../support/processes.ts'
 
 async function untilClosed(ports: number[], timeoutMs = 20_000): Promise<void> {
@@ -19,13 +20,14 @@ async function untilClosed(ports: number[], timeoutMs = 20_000): Promise<void> {
 }
 
 // Foundation issue: `npm start` — the README's first command — with no DATABASE_URL and no
-// REDIS_URL: embedded PostgreSQL, both planes in one process, Ctrl-C stops all of it.
+// REDIS_URL: embedded PostgreSQL, the control plane and its supervised data-plane process
+// (issue #14), Ctrl-C stops all of it and leaves no process behind.
 describe('npm start (embedded default)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sy-npm-start-'))
   chmodSync(dataDir, 0o755)
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
-  it('starts embedded PostgreSQL and both planes, and Ctrl-C stops everything', async () => {
+  it('starts embedded PostgreSQL and both planes, and Ctrl-C stops everything, no orphan left', async () => {
     const [cp, dp, pgPort] = [await freePort(), await freePort(), await freePort()]
     const child = spawn('npm', ['start'], {
       cwd: REPO_ROOT,
@@ -44,13 +46,24 @@ describe('npm start (embedded default)', () => {
     child.stderr.on('data', (c: Buffer) => (output += c.toString()))
     // 'close' waits for every process holding npm's stdio, i.e. Switchyard under npm too.
     const exited = once(child, 'close')
+    const startedAt = Date.now()
+    let tree: number[] = []
     try {
       await waitForReady(`http://127.0.0.1:${cp}`, 120_000)
       expect(await waitForReady(`http://127.0.0.1:${dp}`, 30_000)).toMatchObject({ status: 'ready' })
+      await expect.poll(() => output, { timeout: 10_000 }).toMatch(/data plane listening on http:\/\/127\.0\.0\.1:\d+/)
+      process.stdout.write(`[figure] npm start: both planes ready ${Date.now() - startedAt} ms after the command (limit 60000)\n`)
+      expect(output).toMatch(/control plane listening on http:\/\/127\.0\.0\.1:\d+/)
       expect(await isListening(pgPort)).toBe(true)
       const home = await fetch(`http://127.0.0.1:${cp}/`)
       expect(home.status).toBe(200)
       expect(await home.text()).toContain('Switchyard')
+      // Two node processes of Switchyard's own: the control plane (tsx) and the data plane (its bundle).
+      const dataPlane = dataPlaneChild(child.pid!)
+      const controlPlane = descendants(child.pid!).find((p) => p.cmdline.includes('--import tsx') && p.cmdline.includes('control-plane/server/main.ts'))
+      expect(dataPlane && controlPlane).toBeTruthy()
+      process.stdout.write(`[figure] npm start: resident memory after start: control plane ${rssMb(controlPlane!.pid)} MB, data plane ${rssMb(dataPlane!.pid)} MB\n`)
+      tree = descendants(child.pid!).map((p) => p.pid)
     } catch (err) {
       throw new Error(`${(err as Error).message}\n--- npm start output ---\n${output.slice(-6000)}`)
     } finally {
@@ -64,5 +77,8 @@ describe('npm start (embedded default)', () => {
     expect(child.exitCode === 0 || child.signalCode === 'SIGINT', output.slice(-3000)).toBe(true)
     await untilClosed([cp, dp, pgPort])
     expect(output).toMatch(/stopped cleanly/)
+    // Every process npm start had started (control plane, data plane, PostgreSQL's) is gone.
+    expect(tree.length).toBeGreaterThanOrEqual(3)
+    expect(tree.filter(isAlive)).toEqual([])
   }, 180_000)
 })
