@@ -6,7 +6,7 @@ import { adminApi, waitForReady } from '../support/admin-api.ts'
 import { freePort } from '../support/ports.ts'
 import { dataPlaneChild } from '../support/process-tree.ts'
 import { childEnv, REPO_ROOT, runCli } from '../support/processes.ts'
-import { PINNING, type Proc, startProc } from './proc.ts'
+import { benchNiceness, PINNING, type Proc, startProc } from './proc.ts'
 import { CONNECTIONS, UPSTREAM_KEY } from './shapes.ts'
 
 // The embedded default as a newcomer meets it: the command `npm start` runs (the launcher, then
@@ -24,14 +24,14 @@ export interface RunningEmbedded {
   dataPlanePid: number
   controlPlaneOrigin: string
   virtualKey: string
-  stop(): Promise<void>
+  /** Request-log events the data plane dropped (its buffer full while the control plane lagged), as it logged them. */
+  stop(): Promise<{ droppedLogEvents: number }>
 }
 
-/** Moves a process (every thread) to the target core at normal priority. */
+/** Moves a process (every thread) to the target core, at the priority of the bench's other targets. */
 function promote(pid: number): void {
-  if (!PINNING) return
-  execFileSync('taskset', ['-a', '-p', '-c', '0', String(pid)], { stdio: 'ignore' })
-  execFileSync('renice', ['-n', '0', '-p', String(pid)], { stdio: 'ignore' })
+  if (PINNING) execFileSync('taskset', ['-a', '-p', '-c', '0', String(pid)], { stdio: 'ignore' })
+  execFileSync('renice', ['-n', String(benchNiceness()), '-p', String(pid)], { stdio: 'ignore' })
 }
 
 async function provision(controlOrigin: string, dataOrigin: string, cliEnv: Record<string, string>, upstreamOrigin: string): Promise<string> {
@@ -85,6 +85,9 @@ export async function startEmbedded(upstreamOrigin: string): Promise<RunningEmbe
       // As a service manager stops it: the launcher passes SIGTERM on to main.ts, which drains the child.
       await proc.stop('SIGTERM', 30_000)
       rmSync(dataDir, { recursive: true, force: true })
+      let droppedLogEvents = 0
+      for (const m of proc.output().matchAll(/"dropped":(\d+)/g)) droppedLogEvents += Number(m[1])
+      return { droppedLogEvents }
     },
   }
 }

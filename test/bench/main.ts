@@ -243,6 +243,7 @@ async function main(): Promise<void> {
   let switchyardInfra: SwitchyardInfra | null = null
   let dataPlane: RunningDataPlane | null = null
   let drained = 0
+  let embeddedDropped: number | null = null
   for (const name of opts.targets) {
     if (name === 'direct') {
       targets.push({ name, origin: upstreamOrigin, pid: null, probeFile: null, upstreamOrigin })
@@ -283,7 +284,9 @@ async function main(): Promise<void> {
       log(`bench: switchyard data plane ready at ${dp.origin} (redis ${infra.privateRedis ? 'private redis-server on core 1' : infra.redisUrl}, prefix ${infra.prefix})`)
     } else if (name === 'embedded') {
       const embedded = await startEmbedded(upstreamOrigin)
-      cleanups.push(() => embedded.stop())
+      cleanups.push(async () => {
+        embeddedDropped = (await embedded.stop()).droppedLogEvents
+      })
       targets.push({ name, origin: embedded.origin, pid: embedded.dataPlanePid, probeFile: null, switchyardKey: embedded.virtualKey, upstreamOrigin })
       log(`bench: embedded default (npm start) ready: data plane ${embedded.origin} (pid ${embedded.dataPlanePid}, core 0), control plane ${embedded.controlPlaneOrigin} with PostgreSQL on core 1`)
     } else if (name === 'portkey') {
@@ -400,6 +403,7 @@ async function main(): Promise<void> {
   }
 
   await cleanup()
+  if (embeddedDropped !== null) log(`bench: the embedded default's data plane dropped ${embeddedDropped} request-log events (its buffer full while the control plane lagged)`)
   const durationS = (performance.now() - startedAt) / 1000
   const cells = aggregate(measurements)
   const syRequests = cells.filter((c) => c.target === 'switchyard').reduce((n, c) => n + c.requests, 0)
@@ -428,7 +432,10 @@ async function main(): Promise<void> {
         logEventsDrained: drained,
       },
       embedded: opts.targets.includes('embedded')
-        ? 'npm start (control-plane/bin/with-pnpm.mjs --node control-plane/server/main.ts embedded), no DATABASE_URL/REDIS_URL; data-plane child on core 0, control plane + PostgreSQL on core 1 at nice 10'
+        ? {
+            run: 'npm start (control-plane/bin/with-pnpm.mjs --node control-plane/server/main.ts embedded), no DATABASE_URL/REDIS_URL; data-plane child on core 0, control plane + PostgreSQL on core 1 at nice 10',
+            logEventsDropped: embeddedDropped,
+          }
         : null,
       switchyardRequestsMeasured: syRequests,
       git: gitState(),
