@@ -34,7 +34,12 @@ async function main(): Promise<void> {
     if (err instanceof MasterKeyError) fail(err.message)
     throw err
   }
-  const infra: Infra = env.REDIS_URL ? createRedisInfra({ url: env.REDIS_URL, prefix: env.SWITCHYARD_REDIS_PREFIX }) : createIpcInfra(parent!)
+  const infra: Infra = env.REDIS_URL
+    ? createRedisInfra({ url: env.REDIS_URL, prefix: env.SWITCHYARD_REDIS_PREFIX })
+    : createIpcInfra(parent!, {
+        // Batches already handed to the channel when the parent went away: counted, never silent.
+        onLost: (events, reason) => process.stderr.write(`data-plane: ${events} request-log events lost (${reason})\n`),
+      })
   const dataPlane = await buildDataPlane({ env, infra, keyring, dataDir, logger: true })
   const url = await dataPlane.listen()
   dataPlane.app.log.info(`data plane listening on ${url}`)

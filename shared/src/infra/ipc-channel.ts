@@ -9,8 +9,11 @@ import { z } from 'zod'
 
 /** What one side of a channel can do; the other side is a process (or, in tests, a port). */
 export interface IpcEndpoint {
-  /** Queues a message; false when the channel is already closed (nothing was sent). */
-  send(message: unknown): boolean
+  /**
+   * Queues a message; false when the channel is already closed (nothing was sent). `onWritten`
+   * runs once the message has left this process (written to the channel), or with the error.
+   */
+  send(message: unknown, onWritten?: (err: Error | null) => void): boolean
   onMessage(listener: (message: unknown) => void): () => void
   /** Once, when the channel closes (the other process exited or disconnected). */
   onClose(listener: () => void): () => void
@@ -52,10 +55,10 @@ export function isInfraMessage(message: unknown): boolean {
 export function parentEndpoint(): IpcEndpoint | null {
   if (!process.send || !process.channel) return null
   return {
-    send(message) {
+    send(message, onWritten) {
       if (!process.connected || !process.send) return false
-      // The callback keeps a send racing a closing channel from throwing into the process.
-      process.send(message, undefined, {}, () => {})
+      // The callback also keeps a send racing a closing channel from throwing into the process.
+      process.send(message, undefined, {}, (err) => onWritten?.(err ?? null))
       return true
     },
     onMessage(listener) {
@@ -72,9 +75,9 @@ export function parentEndpoint(): IpcEndpoint | null {
 /** A spawned child's channel, seen from the parent. */
 export function childEndpoint(child: ChildProcess): IpcEndpoint {
   return {
-    send(message) {
+    send(message, onWritten) {
       if (!child.connected) return false
-      child.send(message as Parameters<ChildProcess['send']>[0], () => {})
+      child.send(message as Parameters<ChildProcess['send']>[0], (err) => onWritten?.(err ?? null))
       return true
     },
     onMessage(listener) {

@@ -11,6 +11,8 @@ import type { Infra, LogStream, LogStreamEntry, SnapshotBus } from './ports.ts'
 export interface IpcInfraOptions {
   /** How long a call may wait for its answer (default 5000); a blocking read adds its blockMs. */
   timeoutMs?: number
+  /** Log events written to the channel that the parent then refused or never got (it went away). */
+  onLost?: (events: number, reason: string) => void
 }
 
 export class IpcUnavailableError extends Error {
@@ -34,9 +36,13 @@ class IpcConnection {
   private readonly stopMessages: () => void
   private readonly stopClose: () => void
 
+  /** Appends written to the channel whose ack has not come back yet. */
+  private readonly unacked = new Set<Promise<unknown>>()
+
   constructor(
     private readonly endpoint: IpcEndpoint,
     private readonly timeoutMs: number,
+    private readonly onLost: (events: number, reason: string) => void,
   ) {
     this.stopMessages = endpoint.onMessage((m) => this.onMessage(m))
     this.stopClose = endpoint.onClose(() => this.shut('the parent process closed the channel'))
@@ -60,6 +66,53 @@ class IpcConnection {
         this.settle(id)?.reject(new IpcUnavailableError(`infra ${method}: the channel to the parent is closed`))
       }
     }).then((value) => schema.parse(value))
+  }
+
+  /**
+   * Sends a call that settles once written to the channel, not once the parent has answered:
+   * what the caller hands over leaves this process's heap at once, however busy the parent is
+   * (its answer is still awaited, by `drain`). Rejects when it cannot be written in time.
+   */
+  sendWritten(method: IpcMethod, args: unknown[], events: number): Promise<void> {
+    if (this.closed) return Promise.reject(new IpcUnavailableError(`infra ${method}: the channel to the parent is closed`))
+    const id = this.nextId++
+    let written = false
+    const acked = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id)
+        resolve(null)
+      }, this.timeoutMs)
+      timer.unref()
+      this.pending.set(id, { resolve, reject, timer })
+    })
+      .catch((err: unknown) => {
+        if (written) this.onLost(events, err instanceof Error ? err.message : String(err))
+      })
+      .finally(() => this.unacked.delete(acked))
+    this.unacked.add(acked)
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new IpcUnavailableError(`infra ${method}: not written to the channel within ${this.timeoutMs} ms`)), this.timeoutMs)
+      timer.unref()
+      const queued = this.endpoint.send({ sy: 'sy-infra', t: 'call', id, method, args }, (err) => {
+        clearTimeout(timer)
+        if (err) return reject(new IpcUnavailableError(`infra ${method}: ${err.message}`))
+        written = true
+        resolve()
+      })
+      if (!queued) {
+        clearTimeout(timer)
+        this.settle(id)?.reject(new IpcUnavailableError('not sent'))
+        reject(new IpcUnavailableError(`infra ${method}: the channel to the parent is closed`))
+      }
+    })
+  }
+
+  /** Waits (up to `timeoutMs`) until the parent has answered every write-settled call. */
+  async drain(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))
+    await Promise.race([Promise.all([...this.unacked]), deadline])
+    clearTimeout(timer)
   }
 
   shut(reason: string): void {
@@ -128,8 +181,10 @@ class IpcLogStream implements LogStream {
 
   async append(payloads: readonly string[]): Promise<void> {
     if (payloads.length === 0) return
-    // Acked by the parent once the batch is in its stream: the emitter keeps it until then.
-    await this.conn.call('logs.append', [[...payloads]], z.null())
+    // Done once the batch is written to the channel: the emitter's events do not wait in the
+    // data plane's heap (outliving scavenges) while the parent is busy. The parent's ack is
+    // awaited by close(), so a clean stop still loses nothing.
+    await this.conn.sendWritten('logs.append', [[...payloads]], payloads.length)
   }
 
   read(options: { consumer: string; count: number; blockMs: number; claimIdleMs: number }): Promise<LogStreamEntry[]> {
@@ -143,12 +198,16 @@ class IpcLogStream implements LogStream {
 
 /** The infra ports over `endpoint` (the child's channel to its parent). close() leaves the channel open. */
 export function createIpcInfra(endpoint: IpcEndpoint, options: IpcInfraOptions = {}): Infra {
-  const conn = new IpcConnection(endpoint, options.timeoutMs ?? 5_000)
+  const timeoutMs = options.timeoutMs ?? 5_000
+  const conn = new IpcConnection(endpoint, timeoutMs, options.onLost ?? (() => {}))
   return {
     kind: 'ipc',
     snapshots: new IpcSnapshotBus(conn),
     logs: new IpcLogStream(conn),
     ping: async () => conn.open,
-    close: async () => conn.shut('infra closed'),
+    close: async () => {
+      await conn.drain(timeoutMs)
+      conn.shut('infra closed')
+    },
   }
 }

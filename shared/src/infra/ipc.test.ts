@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createIpcInfra, IpcUnavailableError } from './ipc-client.ts'
 import { serveInfraOverIpc } from './ipc-server.ts'
 import { createMemoryInfra } from './memory.ts'
+import type { Infra } from './ports.ts'
 import { endpointPair } from './testing/endpoint-pair.ts'
 
 // What the IPC variant adds to the shared contract (infra.contract.test.ts): the data plane
@@ -22,7 +23,7 @@ describe('IPC infra (npm start: data-plane child → control plane)', () => {
     pair.hold()
     const pendingWhileHeld = infra.logs.append(['b'])
     pair.close()
-    await expect(pendingWhileHeld).rejects.toThrow(/closed the channel/)
+    await expect(pendingWhileHeld).rejects.toThrow(/closed/)
     await pending.catch(() => undefined)
     await expect(infra.snapshots.getLatest()).rejects.toThrow(/closed/)
     expect(await infra.ping()).toBe(false)
@@ -47,6 +48,32 @@ describe('IPC infra (npm start: data-plane child → control plane)', () => {
     await memory.snapshots.publish(4, '{"version":4}')
     await new Promise((r) => setTimeout(r, 20))
     expect(sent).toEqual([])
+  })
+
+  it("settles a log append once written, and close() waits for the parent's ack; an append the parent never got is counted", async () => {
+    const pair = endpointPair()
+    const memory = createMemoryInfra()
+    // A busy parent: each append is processed 100 ms after it arrives.
+    const slow: Infra = { ...memory, logs: { ...memory.logs, append: (p) => new Promise((r) => setTimeout(r, 100)).then(() => memory.logs.append(p)), read: (o) => memory.logs.read(o), ack: (i) => memory.logs.ack(i) } }
+    serveInfraOverIpc(slow, pair.parent)
+    const lost: number[] = []
+    const infra = createIpcInfra(pair.child, { onLost: (n) => lost.push(n) })
+    const started = Date.now()
+    await infra.logs.append(['a', 'b'])
+    expect(Date.now() - started).toBeLessThan(80)
+    await infra.close()
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90)
+    const read = await memory.logs.read({ consumer: 'ingest', count: 10, blockMs: 0, claimIdleMs: 60_000 })
+    expect(read.map((e) => e.payload)).toEqual(['a', 'b'])
+    expect(lost).toEqual([])
+
+    // The parent goes away before it has processed a written batch.
+    const gone = endpointPair()
+    serveInfraOverIpc(slow, gone.parent)
+    const other = createIpcInfra(gone.child, { onLost: (n) => lost.push(n) })
+    await other.logs.append(['c', 'd', 'e'])
+    gone.close()
+    await expect.poll(() => lost).toEqual([3])
   })
 
   it('forwards log appends to the parent stream, where its ingester reads them', async () => {
