@@ -83,8 +83,12 @@ if (args.help) {
   process.exit(0)
 }
 
-/** The embedded default is measured on one JSON and one SSE shape unless --shapes names others. */
+/**
+ * The embedded default is measured where issue #14's targets are (one JSON and one SSE shape,
+ * 500 RPS and max) unless --shapes / --rates name others: it keeps the default run's length.
+ */
 const EMBEDDED_DEFAULT_SHAPES: readonly Shape[] = ['openai-json', 'openai-sse']
+const EMBEDDED_DEFAULT_LOADS: readonly Load[] = [500, 'max']
 /** Warm-up of each max-throughput slice: the target is warm; only its new connections are not. */
 const SLICE_WARMUP_MS = 400
 const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : null)
@@ -109,7 +113,9 @@ const opts = {
 }
 for (const s of opts.shapes) if (!ALL_SHAPES.includes(s)) throw new Error(`unknown shape ${s}`)
 for (const t of opts.targets) if (!TARGET_NAMES.includes(t)) throw new Error(`unknown target ${t}`)
-const measures = (target: Target, shape: Shape) => target.name !== 'embedded' || args.shapes !== undefined || EMBEDDED_DEFAULT_SHAPES.includes(shape)
+const measures = (target: Target, shape: Shape, load?: Load) =>
+  target.name !== 'embedded' ||
+  ((args.shapes !== undefined || EMBEDDED_DEFAULT_SHAPES.includes(shape)) && (load === undefined || args.rates !== undefined || EMBEDDED_DEFAULT_LOADS.includes(load)))
 const defaultRun = !full && !quick && Object.keys(args).every((k) => ['full', 'quick', 'no-streams', 'profile', 'no-portkey', 'help', 'dp', 'nice', 'live-heap', 'warm-start'].includes(k))
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
@@ -328,7 +334,7 @@ async function main(): Promise<void> {
           const measureMs = Math.round(opts.measureMs / slices)
           for (let slice = 0; slice < slices; slice++) {
             for (const target of slice % 2 === 0 ? order : [...order].reverse()) {
-              if (!measures(target, shape)) continue
+              if (!measures(target, shape, load)) continue
               const spec = requestSpec(target, shape)
               const concurrency = opts.concurrency ?? (ttfbMs > 0 ? 512 : 64)
               const observed = await observe(target, warmupMs, () =>
