@@ -64,9 +64,10 @@ async function main(): Promise<void> {
       )
   }
   // Under `npm start`, a terminal's Ctrl-C reaches this process directly as well as the
-  // supervisor's SIGTERM: whichever comes first starts the drain, the other is ignored.
-  process.on('SIGINT', () => shutdown('SIGINT'))
-  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  // supervisor's SIGTERM: whichever comes first starts the drain, the other is ignored. A
+  // second Ctrl-C still ends the process at once.
+  process.once('SIGINT', () => shutdown('SIGINT'))
+  process.once('SIGTERM', () => shutdown('SIGTERM'))
   // The supervisor died without stopping us: never live on as an orphan.
   parent?.onClose(() => shutdown('parent process gone'))
 }
