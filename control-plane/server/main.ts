@@ -8,12 +8,14 @@ import { createAppServices } from '../app/services/app-services.server.ts'
 import { startUsageIngester } from '../app/services/usage-ingest.server.ts'
 import { acquireDatabase } from './db/database.ts'
 import { migrate } from './db/migrate.ts'
-import { type HostedDataPlane, spawnDataPlane, startInProcessDataPlane } from './data-plane.ts'
+import { superviseDataPlane } from './data-plane.ts'
 import { loadConsoleConfig, loadEnv } from './env.ts'
+import { drainMemoryLogStream } from './log-drain.ts'
 import { createControlPlaneHttp, loadRemixBuild } from './http.ts'
 
-// `tsx server/main.ts embedded|control-plane`. `embedded` (npm start) also hosts the data
-// plane; `control-plane` runs this plane alone. The only file (with cli.ts) that exits.
+// `tsx server/main.ts embedded|control-plane`. `embedded` (npm start) also supervises the data
+// plane as its own process; `control-plane` runs this plane alone. The only file (with cli.ts)
+// that exits.
 
 const log = (message: string) => process.stderr.write(`${message}\n`)
 
@@ -80,7 +82,11 @@ async function main(): Promise<void> {
     const version = await services.publisher.publish()
     log(`control-plane: published snapshot ${version}`)
     const ingester = startUsageIngester({ db, infra, log })
-    cleanup.push(() => ingester.stop())
+    cleanup.push(async () => {
+      await ingester.stop()
+      // Nothing lost on a clean stop: the data plane has flushed its last events by now.
+      await drainMemoryLogStream({ db, infra, log })
+    })
 
     const http = createControlPlaneHttp({ services, databaseUrl: database.url, remixBuild: await loadRemixBuild(), log })
     const url = await http.listen(env.SWITCHYARD_HOST, env.CONTROL_PLANE_PORT)
@@ -88,14 +94,11 @@ async function main(): Promise<void> {
     process.stdout.write(`control plane listening on ${url}\n`)
 
     if (mode === 'embedded') {
-      let dataPlane: HostedDataPlane
-      if (env.REDIS_URL) {
-        dataPlane = await spawnDataPlane({ dataDir, log })
-      } else {
-        dataPlane = await startInProcessDataPlane({ env, infra, keyring, dataDir })
-        process.stdout.write(`data plane listening on ${dataPlane.url}\n`)
-      }
+      // Started once the control plane is ready (snapshot published, infra served); stopped
+      // first, so its last log events reach the ingester before that stops.
+      const dataPlane = await superviseDataPlane({ infra, dataDir, log })
       cleanup.push(() => dataPlane.close())
+      process.stdout.write(`data plane listening on ${await dataPlane.ready}\n`)
     }
   } catch (err) {
     await shutdown()

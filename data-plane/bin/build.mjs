@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Builds the data plane into one ES module, data-plane/dist/server.mjs, when it is missing or
 // older than any source it is built from (data-plane/src, shared/src, their package.json).
-// `npm run start:data-plane` runs that file with plain node: no TypeScript loader at run time,
-// which in every replica would cost a loader thread, its caches and ~25 MB of resident memory.
-// (tsx stays what runs the tests, the CLI and the embedded one-process default.)
+// `npm run start:data-plane` runs that file with plain node, and so does `npm start` for its
+// supervised data-plane child: no TypeScript loader at run time, which would cost a loader
+// thread, its caches and ~25 MB of resident memory. (tsx stays what runs the tests, the CLI and
+// the control plane.)
 // Plain Node; output on stderr only.
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'

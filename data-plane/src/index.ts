@@ -6,7 +6,7 @@ import { buildApp } from './app.ts'
 
 export interface DataPlaneOptions {
   env: SwitchyardEnv
-  /** Memory (embedded, one process) or Redis (scale-out). Owned by the caller: close() leaves it open. */
+  /** Redis (scale-out), the parent's over IPC (`npm start`'s child), or memory (tests). Owned by the caller: close() leaves it open. */
   infra: Infra
   keyring: Keyring
   /** The last-good snapshot is kept at join(dataDir, 'snapshot.json'). */

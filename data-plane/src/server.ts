@@ -1,10 +1,12 @@
 import { keyringFromEnv, MasterKeyError } from '@switchyard/shared/crypto'
 import { EnvError, resolveDataDir } from '@switchyard/shared/env'
-import { createRedisInfra } from '@switchyard/shared/infra'
+import { createIpcInfra, createRedisInfra, type DataPlaneListening, type Infra, parentEndpoint } from '@switchyard/shared/infra'
 import { loadEnv } from './env.ts'
 import { buildDataPlane } from './index.ts'
 
-// `npm run start:data-plane`: the data plane alone (scale-out mode), which requires Redis.
+// The data plane's process, from its bundle (data-plane/bin/build.mjs). Two ways to run it:
+// `npm run start:data-plane` (scale-out, requires Redis), or as the child `npm start`
+// supervises (REDIS_URL unset): its infra is then the parent's, over the IPC channel.
 // The only file that exits the process.
 
 function fail(message: string): never {
@@ -20,8 +22,9 @@ async function main(): Promise<void> {
     if (err instanceof EnvError) fail(err.message)
     throw err
   }
-  if (!env.REDIS_URL) {
-    fail('REDIS_URL is required to run the data plane on its own (without it, `npm start` runs both planes in one process).')
+  const parent = parentEndpoint()
+  if (!env.REDIS_URL && !parent) {
+    fail('REDIS_URL is required to run the data plane on its own (without it, `npm start` runs the data plane as its own child process).')
   }
   const dataDir = resolveDataDir(env)
   let keyring
@@ -31,16 +34,24 @@ async function main(): Promise<void> {
     if (err instanceof MasterKeyError) fail(err.message)
     throw err
   }
-  const infra = createRedisInfra({ url: env.REDIS_URL, prefix: env.SWITCHYARD_REDIS_PREFIX })
+  const infra: Infra = env.REDIS_URL
+    ? createRedisInfra({ url: env.REDIS_URL, prefix: env.SWITCHYARD_REDIS_PREFIX })
+    : createIpcInfra(parent!, {
+        // Batches already handed to the channel when the parent went away: counted, never silent.
+        onLost: (events, reason) => process.stderr.write(`data-plane: ${events} request-log events lost (${reason})\n`),
+      })
   const dataPlane = await buildDataPlane({ env, infra, keyring, dataDir, logger: true })
   const url = await dataPlane.listen()
   dataPlane.app.log.info(`data plane listening on ${url}`)
+  if (parent) parent.send({ sy: 'sy-data-plane', t: 'listening', url } satisfies DataPlaneListening)
 
   let stopping = false
-  const shutdown = (signal: string) => {
+  // The same drain for every way of being told to stop: requests finish, the snapshot watcher
+  // stops, and the buffered request logs are flushed (to Redis, or acked by the parent).
+  const shutdown = (reason: string) => {
     if (stopping) return
     stopping = true
-    dataPlane.app.log.info({ signal }, 'shutting down')
+    dataPlane.app.log.info({ reason }, 'shutting down')
     dataPlane
       .close()
       .then(() => infra.close())
@@ -52,8 +63,13 @@ async function main(): Promise<void> {
         },
       )
   }
+  // Under `npm start`, a terminal's Ctrl-C reaches this process directly as well as the
+  // supervisor's SIGTERM: whichever comes first starts the drain, the other is ignored. A
+  // second Ctrl-C still ends the process at once.
   process.once('SIGINT', () => shutdown('SIGINT'))
   process.once('SIGTERM', () => shutdown('SIGTERM'))
+  // The supervisor died without stopping us: never live on as an orphan.
+  parent?.onClose(() => shutdown('parent process gone'))
 }
 
 main().catch((err: unknown) => {

@@ -13,6 +13,8 @@ import { type CellResult, closedLoop, openLoop, percentile } from './loadgen.ts'
 import { ensurePortkey, HONO_NODE_SERVER_VERSION, PORTKEY_VERSION, startPortkey } from './portkey.ts'
 import { CORES, killAll, PINNING, pinSelf, type Proc, ProcWatch, setNiceness, startProc } from './proc.ts'
 import { type ProfileSummary, summarizeProfile } from './profile.ts'
+import { startEmbedded } from './embedded.ts'
+import { embeddedMarkdown, embeddedVerdicts } from './embedded-report.ts'
 import { aggregate, type Eld, type Load, markdown, type Measurement, ratios, type Report, type StreamsResult, verdicts } from './report.ts'
 import { ALL_SHAPES, requestSpec, SHAPES, type Shape, TARGET_NAMES, type Target, type TargetName } from './shapes.ts'
 import {
@@ -81,6 +83,12 @@ if (args.help) {
   process.exit(0)
 }
 
+/**
+ * The embedded default is measured where issue #14's targets are (one JSON and one SSE shape,
+ * 500 RPS and max) unless --shapes / --rates name others: it keeps the default run's length.
+ */
+const EMBEDDED_DEFAULT_SHAPES: readonly Shape[] = ['openai-json', 'openai-sse']
+const EMBEDDED_DEFAULT_LOADS: readonly Load[] = [500, 'max']
 /** Warm-up of each max-throughput slice: the target is warm; only its new connections are not. */
 const SLICE_WARMUP_MS = 400
 const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : null)
@@ -105,6 +113,9 @@ const opts = {
 }
 for (const s of opts.shapes) if (!ALL_SHAPES.includes(s)) throw new Error(`unknown shape ${s}`)
 for (const t of opts.targets) if (!TARGET_NAMES.includes(t)) throw new Error(`unknown target ${t}`)
+const measures = (target: Target, shape: Shape, load?: Load) =>
+  target.name !== 'embedded' ||
+  ((args.shapes !== undefined || EMBEDDED_DEFAULT_SHAPES.includes(shape)) && (load === undefined || args.rates !== undefined || EMBEDDED_DEFAULT_LOADS.includes(load)))
 const defaultRun = !full && !quick && Object.keys(args).every((k) => ['full', 'quick', 'no-streams', 'profile', 'no-portkey', 'help', 'dp', 'nice', 'live-heap', 'warm-start'].includes(k))
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
@@ -238,6 +249,7 @@ async function main(): Promise<void> {
   let switchyardInfra: SwitchyardInfra | null = null
   let dataPlane: RunningDataPlane | null = null
   let drained = 0
+  let embeddedDropped: number | null = null
   for (const name of opts.targets) {
     if (name === 'direct') {
       targets.push({ name, origin: upstreamOrigin, pid: null, probeFile: null, upstreamOrigin })
@@ -276,6 +288,13 @@ async function main(): Promise<void> {
       cleanups.push(() => dp.stop())
       targets.push({ name, origin: dp.origin, pid: dp.proc.pid, probeFile, switchyardKey: infra.virtualKey, upstreamOrigin })
       log(`bench: switchyard data plane ready at ${dp.origin} (redis ${infra.privateRedis ? 'private redis-server on core 1' : infra.redisUrl}, prefix ${infra.prefix})`)
+    } else if (name === 'embedded') {
+      const embedded = await startEmbedded(upstreamOrigin)
+      cleanups.push(async () => {
+        embeddedDropped = (await embedded.stop()).droppedLogEvents
+      })
+      targets.push({ name, origin: embedded.origin, pid: embedded.dataPlanePid, probeFile: null, switchyardKey: embedded.virtualKey, upstreamOrigin })
+      log(`bench: embedded default (npm start) ready: data plane ${embedded.origin} (pid ${embedded.dataPlanePid}, core 0), control plane ${embedded.controlPlaneOrigin} with PostgreSQL on core 1`)
     } else if (name === 'portkey') {
       const pk = await startPortkey()
       cleanups.push(() => pk.proc.stop())
@@ -295,7 +314,7 @@ async function main(): Promise<void> {
   if (opts.warmStartMs > 0) {
     log(`bench: warming every target up (${opts.warmStartMs} ms of closed-loop load per shape, not measured)`)
     for (const target of targets) {
-      for (const shape of opts.shapes) await closedLoop(requestSpec(target, shape), { concurrency: 64, warmupMs: 0, measureMs: opts.warmStartMs })
+      for (const shape of opts.shapes.filter((s) => measures(target, s))) await closedLoop(requestSpec(target, shape), { concurrency: 64, warmupMs: 0, measureMs: opts.warmStartMs })
     }
   }
 
@@ -315,6 +334,7 @@ async function main(): Promise<void> {
           const measureMs = Math.round(opts.measureMs / slices)
           for (let slice = 0; slice < slices; slice++) {
             for (const target of slice % 2 === 0 ? order : [...order].reverse()) {
+              if (!measures(target, shape, load)) continue
               const spec = requestSpec(target, shape)
               const concurrency = opts.concurrency ?? (ttfbMs > 0 ? 512 : 64)
               const observed = await observe(target, warmupMs, () =>
@@ -337,7 +357,8 @@ async function main(): Promise<void> {
   const streams: StreamsResult[] = []
   if (opts.streams > 0) {
     await configureUpstream(upstreamOrigin, { ttfbMs: 50, deltas: 50, intervalMs: 100 })
-    for (const target of targets.filter((t) => t.name !== 'direct')) {
+    // The embedded default's child carries no probe (it is started exactly as npm start starts it).
+    for (const target of targets.filter((t) => t.name !== 'direct' && t.name !== 'embedded')) {
       const spec = requestSpec(target, 'openai-sse')
       const warmupMs = 3_000
       const observed = await observe(target, warmupMs, () => closedLoop(spec, { concurrency: opts.streams, warmupMs, measureMs: quick ? 3_000 : 6_000 }))
@@ -388,6 +409,7 @@ async function main(): Promise<void> {
   }
 
   await cleanup()
+  if (embeddedDropped !== null) log(`bench: the embedded default's data plane dropped ${embeddedDropped} request-log events (its buffer full while the control plane lagged)`)
   const durationS = (performance.now() - startedAt) / 1000
   const cells = aggregate(measurements)
   const syRequests = cells.filter((c) => c.target === 'switchyard').reduce((n, c) => n + c.requests, 0)
@@ -415,6 +437,12 @@ async function main(): Promise<void> {
         redis: switchyardInfra?.privateRedis ? 'private redis-server on core 1' : (switchyardInfra?.redisUrl ?? null),
         logEventsDrained: drained,
       },
+      embedded: opts.targets.includes('embedded')
+        ? {
+            run: 'npm start (control-plane/bin/with-pnpm.mjs --node control-plane/server/main.ts embedded), no DATABASE_URL/REDIS_URL; data-plane child on core 0, control plane + PostgreSQL on core 1 at nice 10',
+            logEventsDropped: embeddedDropped,
+          }
+        : null,
       switchyardRequestsMeasured: syRequests,
       git: gitState(),
       durationS: Math.round(durationS),
@@ -423,12 +451,12 @@ async function main(): Promise<void> {
     },
     cells,
     ratios: ratios(cells),
-    verdicts: verdicts(cells, identity, streams, durationS, defaultRun),
+    verdicts: [...verdicts(cells, identity, streams, durationS, defaultRun), ...embeddedVerdicts(cells)],
     identity,
     streams,
     profile,
   }
-  const md = `## Switchyard bench ${runId}\n\n${markdown(report)}`
+  const md = `## Switchyard bench ${runId}\n\n${markdown(report)}${embeddedMarkdown(cells)}`
   const json = JSON.stringify(
     report,
     (_key, value: unknown) => (value instanceof Float64Array ? { count: value.length, p50: percentile(value, 0.5), p99: percentile(value, 0.99) } : value),

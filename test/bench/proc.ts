@@ -30,6 +30,9 @@ export type Core = 'target' | 'driver'
 
 /** `--nice N`: scheduling priority of everything the bench starts (and of itself); 0 = unchanged. */
 let niceness = 0
+/** The niceness everything the bench starts runs at. */
+export const benchNiceness = () => niceness
+
 export function setNiceness(n: number): void {
   niceness = n
   if (n !== 0) execFileSync('renice', ['-n', String(n), '-p', String(process.pid)], { stdio: 'ignore' })

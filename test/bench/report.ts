@@ -247,7 +247,7 @@ export function markdown(report: Report): string {
   lines.push('### Latency, throughput, resources (samples pooled over rounds; added = over direct)', '')
   lines.push('| shape | upstream TTFB | load | target | TTFB p50 | TTFB p99 | total p50 | total p99 | added TTFB p50 | added TTFB p99 | added total p50 | added total p99 | RPS | errors | CPU % | CPU ms/req | peak RSS MB | other load on core 0 % |')
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|')
-  const order: Record<string, number> = { direct: 0, floor: 1, switchyard: 2, portkey: 3 }
+  const order: Record<string, number> = { direct: 0, floor: 1, switchyard: 2, embedded: 3, portkey: 4 }
   for (const cells of groups.values()) {
     for (const c of cells.sort((a, b) => (order[a.target] ?? 9) - (order[b.target] ?? 9))) {
       lines.push(

@@ -13,7 +13,8 @@ export const TRANSLATION_SHAPES = ['openai-to-anthropic-json', 'openai-to-anthro
 export const ALL_SHAPES = [...SHAPES, ...TRANSLATION_SHAPES] as const
 export type Shape = (typeof ALL_SHAPES)[number]
 
-export const TARGET_NAMES = ['direct', 'floor', 'switchyard', 'portkey'] as const
+/** `switchyard` = a production replica (`npm run start:data-plane`); `embedded` = `npm start`'s data plane. */
+export const TARGET_NAMES = ['direct', 'floor', 'switchyard', 'embedded', 'portkey'] as const
 export type TargetName = (typeof TARGET_NAMES)[number]
 
 export const UPSTREAM_KEY = 'sk-bench-upstream-0000000000000000'
@@ -33,6 +34,11 @@ export interface Target {
   upstreamOrigin: string
 }
 
+/** Switchyard's data plane, as a replica or as `npm start` runs it: addressed the same way. */
+export function isSwitchyard(target: Pick<Target, 'name'>): boolean {
+  return target.name === 'switchyard' || target.name === 'embedded'
+}
+
 export function isStream(shape: Shape): boolean {
   return shape.endsWith('-sse')
 }
@@ -43,7 +49,7 @@ export function isTranslation(shape: Shape): boolean {
 
 /** Whether this target translates (speaks the client's family to a provider of the other). */
 function translates(target: Target, shape: Shape): boolean {
-  return isTranslation(shape) && (target.name === 'switchyard' || target.name === 'portkey')
+  return isTranslation(shape) && (isSwitchyard(target) || target.name === 'portkey')
 }
 
 /** The API family the target is spoken to in. */
@@ -71,7 +77,7 @@ export function requestBody(target: Target, shape: Shape, options: BodyOptions =
   const provider = providerOf(shape)
   const stream = isStream(shape)
   const upstreamModel = provider === 'openai' ? OPENAI_MODEL_ID : ANTHROPIC_MODEL_ID
-  const model = target.name === 'switchyard' ? `${CONNECTIONS[provider]}/${upstreamModel}` : upstreamModel
+  const model = isSwitchyard(target) ? `${CONNECTIONS[provider]}/${upstreamModel}` : upstreamModel
   if (family === 'openai') {
     return {
       model,
@@ -96,7 +102,7 @@ export function requestBody(target: Target, shape: Shape, options: BodyOptions =
 
 export function requestSpec(target: Target, shape: Shape, options: BodyOptions = {}): RequestSpec {
   const family = familyOf(shape, target)
-  const key = target.name === 'switchyard' ? (target.switchyardKey ?? '') : UPSTREAM_KEY
+  const key = isSwitchyard(target) ? (target.switchyardKey ?? '') : UPSTREAM_KEY
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (family === 'openai') {
     headers.authorization = `Bearer ${key}`

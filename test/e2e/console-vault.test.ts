@@ -16,7 +16,7 @@ import { type RunningProcess, startTs } from '../support/processes.ts'
 // points at the fake provider → test it → create a virtual key (shown once) → the openai SDK
 // calls the data plane with it → the request shows on the logs page → revoke it in the console →
 // the next call is refused (401).
-// Both planes run in one process (embedded mode, REDIS_URL unset), as `npm start` does.
+// The embedded default (REDIS_URL unset) as `npm start` runs it: the control plane and its data-plane child.
 
 const PASSWORD = 'correct horse battery staple'
 const PROVIDER_KEY = `sk-fake-vault-${randomBytes(6).toString('hex')}`

@@ -52,7 +52,13 @@ export class LogEmitter {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     const deadline = Date.now() + timeoutMs
-    while (this.buffer.length > 0 && Date.now() < deadline) {
+    while (Date.now() < deadline) {
+      // A batch in flight is out of the buffer, and comes back to it if its append fails.
+      if (this.flushing) {
+        await this.flushing
+        continue
+      }
+      if (this.buffer.length === 0) break
       const before = this.buffer.length
       await this.flush()
       if (this.buffer.length >= before) await new Promise((r) => setTimeout(r, 50))

@@ -1,3 +1,6 @@
 export * from './ports.ts'
 export * from './memory.ts'
 export * from './redis.ts'
+export * from './ipc-channel.ts'
+export * from './ipc-client.ts'
+export * from './ipc-server.ts'

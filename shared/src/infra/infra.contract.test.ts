@@ -4,11 +4,14 @@ import { testRedisPrefix, testRedisUrl } from '../../../test/support/services.ts
 import { createMemoryInfra } from './memory.ts'
 import type { Infra } from './ports.ts'
 import { createRedisInfra } from './redis.ts'
+import { forkedIpcInfra } from './testing/ipc-infra.ts'
 
-// The same contract for the Redis ports and their in-memory twins (DESIGN.md).
+// The same contract for the Redis ports, their in-memory twins and the IPC variant that forwards
+// to an in-memory twin in another process (npm start's data-plane child) (DESIGN.md).
 const factories: Record<string, () => Infra> = {
   memory: () => createMemoryInfra(),
   redis: () => createRedisInfra({ url: testRedisUrl(), prefix: testRedisPrefix(`infra-${randomBytes(4).toString('hex')}`) }),
+  ipc: () => forkedIpcInfra(),
 }
 
 const open: Infra[] = []

@@ -1,5 +1,6 @@
 // The ports both planes share through Redis. Every port has a Redis implementation (scale-out)
-// and an in-memory twin (the one-process embedded default); both pass infra.contract.test.ts.
+// and an in-memory twin (owned by `npm start`'s control-plane process), which the embedded
+// default's data-plane child reaches over IPC (ipc-client.ts); all three pass infra.contract.test.ts.
 
 export interface SnapshotBus {
   /** Stores the snapshot under its version and as latest (never replacing a newer one), then announces it. */
@@ -40,7 +41,7 @@ export interface LogStream {
 }
 
 export interface Infra {
-  kind: 'redis' | 'memory'
+  kind: 'redis' | 'memory' | 'ipc'
   snapshots: SnapshotBus
   logs: LogStream
   /** Readiness of the shared store (Redis ping); the memory twin is always up. */
