@@ -15,7 +15,7 @@ export default defineConfig({
       { extends: true, test: { name: 'control-plane', include: ['control-plane/{app,server}/**/*.test.ts'] } },
       {
         extends: true,
-        test: { name: 'test', include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'], testTimeout: 120_000 },
+        test: { name: 'test', include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/security/**/*.test.ts'], testTimeout: 120_000 },
       },
     ],
   },

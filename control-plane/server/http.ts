@@ -105,7 +105,6 @@ export function createControlPlaneHttp(options: ControlPlaneHttpOptions): Contro
     const allowed = isAllowedOrigin({
       method: req.method,
       origin: req.headers.origin,
-      host: req.headers.host,
       publicOrigin: options.services.config.publicUrl,
     })
     if (allowed) return next()

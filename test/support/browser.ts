@@ -53,13 +53,14 @@ export interface ConsoleServer {
 }
 
 /** The control plane alone (no data plane), on its own database and data dir. */
-export async function startConsole(label: string): Promise<ConsoleServer> {
+export async function startConsole(label: string, extraEnv: Record<string, string> = {}): Promise<ConsoleServer> {
   const dataDir = mkdtempSync(join(tmpdir(), `sy-${label}-`))
   const port = await freePort()
   const env = {
     DATABASE_URL: await createTestDatabase(label),
     CONTROL_PLANE_PORT: String(port),
     SWITCHYARD_DATA_DIR: dataDir,
+    ...extraEnv,
   }
   const proc = startTs('control-plane/server/main.ts', ['control-plane'], env)
   const url = `http://127.0.0.1:${port}`

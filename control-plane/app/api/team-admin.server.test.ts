@@ -82,7 +82,7 @@ describe('admin API: invites', () => {
     expect(created.status).toBe(201)
     expect(created.body).toEqual({
       id: expect.stringMatching(/^inv_/), email, role: 'viewer', invitedById: world.admin.userId,
-      expiresAt: expect.any(String), createdAt: expect.any(String), url: expect.stringMatching(/^http:\/\/cp\.test\/invites\//),
+      expiresAt: expect.any(String), createdAt: expect.any(String), url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:3000\/invites\//), // the configured public origin, never the request's
     })
     const token = (created.body?.url as string).split('/').pop() ?? ''
     const sent = services.mailer.outbox()[0]

@@ -22,7 +22,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request, context)
   const fields = await formFields(request)
-  const result = await signup(authDeps(context), fields, requestMeta(request, context))
+  const result = await signup(authDeps(context), fields, requestMeta(context))
   if (!result.ok) return failure(result)
   const headers = new Headers()
   headers.append('Set-Cookie', await startSession(request, context, { userId: result.userId, activeTeamId: result.teamId }))

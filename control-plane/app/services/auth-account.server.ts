@@ -57,7 +57,7 @@ export async function signup(
     if (isUniqueViolation(err)) return taken
     throw err
   }
-  await sendVerificationEmail(deps, { id: created.userId, email: input.email }, meta)
+  await sendVerificationEmail(deps, { id: created.userId, email: input.email })
   return { ok: true, ...created }
 }
 

@@ -29,14 +29,15 @@ async function issueLink(deps: AuthDeps, input: { userId: string; purpose: Email
   return token
 }
 
-export async function sendVerificationEmail(deps: AuthDeps, user: { id: string; email: string }, meta: RequestMeta): Promise<void> {
+export async function sendVerificationEmail(deps: AuthDeps, user: { id: string; email: string }): Promise<void> {
   const token = await issueLink(deps, { userId: user.id, purpose: 'verify_email', ttlMs: VERIFY_TOKEN_TTL_MS })
-  const link = consoleLink(`/verify-email/${token}`, { publicUrl: deps.config.publicUrl, requestUrl: meta.requestUrl })
+  const link = consoleLink(`/verify-email/${token}`, deps.config.publicUrl)
   await deps.mailer.send({
     to: user.email,
     subject: 'Confirm your email for Switchyard',
     text: `Welcome to Switchyard.\n\nConfirm your email address by opening this link (valid for 48 hours):\n\n${link}\n\nIf you did not sign up, ignore this message.`,
     link,
+    audience: { kind: 'recipient' },
   })
 }
 
@@ -60,12 +61,13 @@ export async function requestPasswordReset(deps: AuthDeps, fields: Record<string
   const user = await findUserByEmail(deps.db, email)
   if (!user) return { ok: true }
   const token = await issueLink(deps, { userId: user.id, purpose: 'reset_password', ttlMs: RESET_TOKEN_TTL_MS })
-  const link = consoleLink(`/reset-password/${token}`, { publicUrl: deps.config.publicUrl, requestUrl: meta.requestUrl })
+  const link = consoleLink(`/reset-password/${token}`, deps.config.publicUrl)
   await deps.mailer.send({
     to: user.email,
     subject: 'Reset your Switchyard password',
     text: `Someone (hopefully you) asked to reset the password of your Switchyard account.\n\nChoose a new password here (the link works once, for one hour):\n\n${link}\n\nIf it was not you, ignore this message: your password stays as it is.`,
     link,
+    audience: { kind: 'recipient' },
   })
   return { ok: true }
 }
