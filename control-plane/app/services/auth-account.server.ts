@@ -9,7 +9,8 @@ import { NewPassword, passwordProblem } from './auth-password.server.ts'
 import { type AuthDeps, type AuthResult, fieldError, rateLimited, type RequestMeta, zodFieldErrors } from './auth-result.server.ts'
 import { sendVerificationEmail } from './auth-recovery.server.ts'
 import { hashPassword, needsRehash, PASSWORD_MAX_LENGTH, verifyPassword } from './password.server.ts'
-import { clearAttempts, consumeAttempts, THROTTLES } from './throttle.server.ts'
+import { admitLoginAttempt, recordLoginSuccess } from './login-throttle.server.ts'
+import { consumeAttempts, THROTTLES } from './throttle.server.ts'
 
 // Signup and login. Route modules parse nothing themselves: they hand the form's fields here.
 
@@ -76,13 +77,13 @@ export async function login(
   const parsed = LoginInput.safeParse(fields)
   if (!parsed.success) return { ok: false, code: 'validation_failed', fieldErrors: zodFieldErrors(parsed.error) }
   const { email, password } = parsed.data
-  // Counted before any password is checked: throttling caps Argon2 work per account and per IP.
-  const throttle = await consumeAttempts(deps.db, [[THROTTLES.loginIp, meta.ip], [THROTTLES.loginAccount, email]])
+  // Counted before any password is checked: throttling caps Argon2 work (login-throttle.server.ts).
+  const throttle = await admitLoginAttempt(deps.db, { email, ip: meta.ip })
   if (!throttle.allowed) return rateLimited(throttle.retryAfterSeconds)
   const user = await findUserByEmail(deps.db, email)
   const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyPassword(await dummyPasswordHash(), password).then(() => false)
   if (!user || !valid) return { ok: false, code: 'invalid_credentials', message: 'Wrong email or password.' }
-  await clearAttempts(deps.db, THROTTLES.loginAccount, email)
+  await recordLoginSuccess(deps.db, { email, ip: meta.ip })
   if (needsRehash(user.passwordHash)) await updateUserPasswordHash(deps.db, user.id, await hashPassword(password))
   return { ok: true, userId: user.id }
 }

@@ -119,7 +119,7 @@ export async function changePassword(
   if (!parsed.success) return { ok: false, code: 'validation_failed', fieldErrors: zodFieldErrors(parsed.error) }
   const user = await findUserCredentialsById(deps.db, who.userId)
   if (!user) return { ok: false, code: 'invalid_credentials', message: 'Your account no longer exists.' }
-  const throttle = await consumeAttempts(deps.db, [[THROTTLES.loginAccount, user.email]])
+  const throttle = await consumeAttempts(deps.db, [[THROTTLES.passwordChange, user.id]])
   if (!throttle.allowed) return rateLimited(throttle.retryAfterSeconds)
   if (!(await verifyPassword(user.passwordHash, parsed.data.currentPassword))) {
     return fieldError('currentPassword', 'That is not your current password.')
