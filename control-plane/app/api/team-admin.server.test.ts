@@ -109,7 +109,7 @@ describe('admin API: admin tokens and audit events', () => {
     const token = created.body?.token as string
     expect(created.body).toEqual({
       id: expect.stringMatching(/^tok_/), name: 'deploy', role: 'member', keyHint: token.slice(-4),
-      userId: world.admin.userId, createdAt: expect.any(String), lastUsedAt: null, token,
+      userId: world.admin.userId, createdAt: expect.any(String), lastUsedAt: null, expiresAt: null, token,
     })
     expect((await call(token, 'GET', '/team')).status).toBe(200)
     const list = await call(world.owner.token, 'GET', '/admin-tokens')

@@ -2,11 +2,11 @@ import { hash } from '@node-rs/argon2'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findUserByEmail } from '../models/user.server.ts'
 import { listMembershipsOfUser } from '../models/team.server.ts'
-import { createTestServices, uniqueEmail } from '../testing/fixtures.ts'
+import { createTestServices, seedToken, uniqueEmail } from '../testing/fixtures.ts'
 import { login, signup } from './auth-account.server.ts'
 import { defaultConsoleConfig } from './auth-config.server.ts'
 import { passwordProblem } from './auth-password.server.ts'
-import { requestPasswordReset, resetPassword, verifyEmail } from './auth-recovery.server.ts'
+import { changePassword, requestPasswordReset, resetPassword, verifyEmail } from './auth-recovery.server.ts'
 import type { AuthDeps } from './auth-result.server.ts'
 import { createMailer } from './email.server.ts'
 import { needsRehash } from './password.server.ts'
@@ -16,7 +16,7 @@ const services = createTestServices()
 afterAll(() => services.close())
 
 const PASSWORD = 'correct horse battery staple'
-const meta = { ip: '192.0.2.1', requestUrl: 'http://console.test/signup' }
+const meta = { ip: '192.0.2.1' }
 
 function deps(): AuthDeps {
   return { db: services.db, mailer: createMailer({ smtpUrl: null, from: 'x@y.z', log: () => {} }), config: defaultConsoleConfig() }
@@ -109,5 +109,45 @@ describe('password reset', () => {
     const token = linkToken(d, '/reset-password/')
     await services.db.emailToken.updateMany({ where: { user: { email }, purpose: 'reset_password' }, data: { expiresAt: new Date(Date.now() - 1000) } })
     expect(await resetPassword(d, token, { password: 'brand new passphrase', confirm: 'brand new passphrase' })).toMatchObject({ ok: false, code: 'invalid_token' })
+  })
+})
+
+describe('G-SEC-10 a new password ends sessions and, unless unticked, admin tokens', () => {
+  async function userWithToken(label: string) {
+    const d = deps()
+    const email = uniqueEmail(label)
+    const created = await signup(d, { email, name: 'T', password: PASSWORD, team: 'T' }, meta)
+    if (!created.ok) throw new Error('signup failed')
+    const { tokenId } = await seedToken(services.db, { teamId: created.teamId, userId: created.userId, role: 'owner' })
+    const live = async () => (await services.db.adminToken.findUnique({ where: { id: tokenId } }))?.revokedAt === null
+    return { d, email, created, live }
+  }
+
+  it('a reset revokes the admin tokens by default and keeps them when the box is unticked', async () => {
+    const revoke = await userWithToken('reset-tokens')
+    await requestPasswordReset(revoke.d, { email: revoke.email }, meta)
+    const reset = await resetPassword(revoke.d, linkToken(revoke.d, '/reset-password/'), { password: 'brand new passphrase', confirm: 'brand new passphrase' })
+    expect(reset).toMatchObject({ ok: true, revokedTokens: 1 })
+    expect(await revoke.live()).toBe(false)
+
+    const keep = await userWithToken('reset-keep')
+    await requestPasswordReset(keep.d, { email: keep.email }, meta)
+    const kept = await resetPassword(keep.d, linkToken(keep.d, '/reset-password/'), {
+      password: 'brand new passphrase', confirm: 'brand new passphrase', revokeApiTokens: 'off',
+    })
+    expect(kept).toMatchObject({ ok: true, revokedTokens: 0 })
+    expect(await keep.live()).toBe(true)
+  })
+
+  it('a password change revokes them too, and keeps the current session only', async () => {
+    const u = await userWithToken('change-tokens')
+    const { session } = await createSession(services.db, { userId: u.created.userId })
+    const other = await createSession(services.db, { userId: u.created.userId })
+    const changed = await changePassword(u.d, { userId: u.created.userId, sessionId: session.id }, {
+      currentPassword: PASSWORD, newPassword: 'brand new passphrase', confirm: 'brand new passphrase', revokeApiTokens: 'on',
+    })
+    expect(changed).toMatchObject({ ok: true, endedSessions: 1, revokedTokens: 1 })
+    expect(await validateSessionToken(services.db, other.token)).toBeNull()
+    expect(await u.live()).toBe(false)
   })
 })

@@ -1,5 +1,6 @@
 import { newId } from '@switchyard/shared/ids'
 import { z } from 'zod'
+import { revokeAdminTokensOfUser } from '../models/admin-token.server.ts'
 import { type EmailTokenPurpose, consumeEmailToken, createEmailToken, findUsableEmailToken, retireEmailTokens } from '../models/email-token.server.ts'
 import { findUserByEmail, findUserCredentialsById, markUserEmailVerified, updateUserPasswordHash } from '../models/user.server.ts'
 import { NewPassword, passwordProblem } from './auth-password.server.ts'
@@ -76,12 +77,19 @@ export async function isResetTokenUsable(deps: AuthDeps, token: string): Promise
   return !!(await findUsableEmailToken(deps.db, { tokenHash: sessionIdFromToken(token), purpose: 'reset_password', now: new Date() }))
 }
 
+/** Tick-box, checked by default; anything but an explicit `off` revokes (the safe default). */
+const RevokeApiTokens = z.unknown().transform((v) => v !== 'off')
+
 const ResetInput = z
-  .object({ password: NewPassword, confirm: z.string() })
+  .object({ password: NewPassword, confirm: z.string(), revokeApiTokens: RevokeApiTokens })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords differ.' })
 
-/** Sets a new password through a reset link and ends every session of the account. */
-export async function resetPassword(deps: AuthDeps, token: string, fields: Record<string, unknown>): Promise<AuthResult<{ userId: string }>> {
+/** Sets a new password through a reset link, ends every session and (by default) revokes the user's admin tokens. */
+export async function resetPassword(
+  deps: AuthDeps,
+  token: string,
+  fields: Record<string, unknown>,
+): Promise<AuthResult<{ userId: string; revokedTokens: number }>> {
   const parsed = ResetInput.safeParse(fields)
   if (!parsed.success) return { ok: false, code: 'validation_failed', fieldErrors: zodFieldErrors(parsed.error) }
   // Checked before the link is used up, so a rejected password does not burn the link.
@@ -96,9 +104,10 @@ export async function resetPassword(deps: AuthDeps, token: string, fields: Recor
   if (!used) return { ok: false, code: 'invalid_token', message: 'This reset link is invalid, expired or already used. Ask for a new one.' }
   await updateUserPasswordHash(deps.db, used.userId, await hashPassword(parsed.data.password))
   await invalidateUserSessions(deps.db, used.userId)
+  const revokedTokens = parsed.data.revokeApiTokens ? await revokeAdminTokensOfUser(deps.db, used.userId) : 0
   // Following the link proved the address.
   await markUserEmailVerified(deps.db, used.userId, now)
-  return { ok: true, userId: used.userId }
+  return { ok: true, userId: used.userId, revokedTokens }
 }
 
 const ChangeInput = z
@@ -106,15 +115,16 @@ const ChangeInput = z
     currentPassword: z.string().min(1, 'Enter your current password.').max(PASSWORD_MAX_LENGTH),
     newPassword: NewPassword,
     confirm: z.string(),
+    revokeApiTokens: RevokeApiTokens,
   })
   .refine((v) => v.newPassword === v.confirm, { path: ['confirm'], message: 'The two passwords differ.' })
 
-/** Requires the current password; ends every other session of the account. */
+/** Requires the current password; ends every other session and (by default) revokes the user's admin tokens. */
 export async function changePassword(
   deps: AuthDeps,
   who: { userId: string; sessionId: string },
   fields: Record<string, unknown>,
-): Promise<AuthResult<{ endedSessions: number }>> {
+): Promise<AuthResult<{ endedSessions: number; revokedTokens: number }>> {
   const parsed = ChangeInput.safeParse(fields)
   if (!parsed.success) return { ok: false, code: 'validation_failed', fieldErrors: zodFieldErrors(parsed.error) }
   const user = await findUserCredentialsById(deps.db, who.userId)
@@ -127,5 +137,7 @@ export async function changePassword(
   const problem = passwordProblem(parsed.data.newPassword, user.email)
   if (problem) return fieldError('newPassword', problem)
   await updateUserPasswordHash(deps.db, user.id, await hashPassword(parsed.data.newPassword))
-  return { ok: true, endedSessions: await invalidateUserSessions(deps.db, user.id, who.sessionId) }
+  const endedSessions = await invalidateUserSessions(deps.db, user.id, who.sessionId)
+  const revokedTokens = parsed.data.revokeApiTokens ? await revokeAdminTokensOfUser(deps.db, user.id) : 0
+  return { ok: true, endedSessions, revokedTokens }
 }
