@@ -27,7 +27,7 @@ describe('admin tokens: revoked by a password reset, optional expiry', () => {
   })
 
   it('a password reset ends every session and revokes the admin tokens by default', async () => {
-    const user = await signUp(server.url, 'tokenreset')
+    const user = await signUp(server, 'tokenreset')
     const token = await createToken(server, user)
     expect((await callApi(server, token)).status).toBe(200)
 
@@ -46,7 +46,7 @@ describe('admin tokens: revoked by a password reset, optional expiry', () => {
   })
 
   it('a token with an expiry works until then and answers 401 unauthorized after', async () => {
-    const user = await signUp(server.url, 'tokenexpiry')
+    const user = await signUp(server, 'tokenexpiry')
     const past = await postForm(`${server.url}/teams/${user.teamSlug}/api-tokens`, { intent: 'create', name: 'old', role: 'viewer', expiresOn: '2020-01-01' }, { cookie: user.cookie })
     expect(past.status).toBe(422)
     // The admin API takes a precise expiry: two seconds from now.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { expect } from 'vitest'
-import { postForm } from '../support/browser.ts'
+import { awaitEmailLink, type ConsoleServer, postForm } from '../support/browser.ts'
 
 // Plain-HTTP helpers for the console security tests: sign up, keep the session cookie, read
 // pages. Forms are posted the way a browser without JavaScript posts them.
@@ -26,15 +26,18 @@ export interface Account {
   teamSlug: string
 }
 
-/** Signs up (a new user and team) and returns the signed-in session. */
-export async function signUp(base: string, label: string): Promise<Account> {
+/** Signs up (a new user and team), follows the emailed link and returns the signed-in session. */
+export async function signUp(server: ConsoleServer, label: string): Promise<Account> {
   const email = uniqueEmail(label)
-  const res = await postForm(`${base}/signup`, { name: label, email, password: PASSWORD, team: `${label} team` })
-  expect(res.status).toBe(302)
-  const location = res.headers.get('location') ?? ''
+  const res = await postForm(`${server.url}/signup`, { name: label, email, password: PASSWORD, team: `${label} team` })
+  expect(res.status).toBe(200)
+  const link = await awaitEmailLink(() => server.process.output(), email, '/verify-email/')
+  const confirmed = await postForm(link, {})
+  expect(confirmed.status).toBe(302)
+  const location = confirmed.headers.get('location') ?? ''
   const teamSlug = /^\/teams\/([a-z0-9-]+)$/.exec(location)?.[1]
-  if (!teamSlug) throw new Error(`signup redirected to ${location}`)
-  return { email, cookie: cookiesOf(res), teamSlug }
+  if (!teamSlug) throw new Error(`signup confirmation redirected to ${location}`)
+  return { email, cookie: cookiesOf(confirmed), teamSlug }
 }
 
 export async function getPage(url: string, cookie: string): Promise<{ status: number; html: string }> {

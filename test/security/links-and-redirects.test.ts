@@ -32,7 +32,7 @@ describe('links and redirects stay on the configured origin', () => {
   })
 
   it('a forgot-password request with Host: attacker.example mails a link to the configured origin only', async () => {
-    const victim = await signUp(server.url, 'hostvictim')
+    const victim = await signUp(server, 'hostvictim')
     // Host and Origin both the attacker's: the old check compared the two, and built the link from Host.
     const forged = await postWithHost(`${server.url}/forgot-password`, { email: victim.email }, { host: 'attacker.example', origin: 'http://attacker.example' })
     expect(forged).toBe(403)
@@ -44,7 +44,7 @@ describe('links and redirects stay on the configured origin', () => {
   })
 
   it('login with redirectTo=/<tab>/host (a tab browsers drop) lands on the console, not on host', async () => {
-    const user = await signUp(server.url, 'redirect')
+    const user = await signUp(server, 'redirect')
     for (const redirectTo of ['/\t/evil.example', '/.//evil.example', '/\\evil.example']) {
       const res = await postForm(`${server.url}/login`, { email: user.email, password: PASSWORD, redirectTo })
       expect(res.status).toBe(302)

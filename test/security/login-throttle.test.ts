@@ -32,7 +32,7 @@ describe('G-SEC-09 login throttling over HTTP', () => {
   })
 
   it('200 wrong passwords in 60 s: ≤ 100 checked, the rest 429 with Retry-After; the owner still logs in from another source', async () => {
-    const victim = await signUp(server.url, 'lockout')
+    const victim = await signUp(server, 'lockout')
     const started = Date.now()
     const statuses: number[] = []
     for (let i = 0; i < 200; i++) {

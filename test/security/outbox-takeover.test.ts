@@ -18,8 +18,8 @@ describe('outbox takeover: account mail is readable only by its recipient', () =
   })
 
   it("a team admin never sees a member's reset link; the member sees their own; invitations stay visible to the team's admins", async () => {
-    const victim = await signUp(server.url, 'victim')
-    const attacker = await signUp(server.url, 'attacker')
+    const victim = await signUp(server, 'victim')
+    const attacker = await signUp(server, 'attacker')
 
     // The attacker invites the victim into their team and the victim accepts.
     const invited = await postForm(`${server.url}/teams/${attacker.teamSlug}/members`, { intent: 'invite', email: victim.email, role: 'member' }, { cookie: attacker.cookie })
