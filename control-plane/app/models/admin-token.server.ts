@@ -63,10 +63,12 @@ export async function revokeAdminTokensOfMember(db: DbClient, teamId: string, us
   return count
 }
 
-/** Revokes every live token the user holds, in every team (their password was reset or changed). */
-export async function revokeAdminTokensOfUser(db: DbClient, userId: string): Promise<number> {
-  const { count } = await db.adminToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } })
-  return count
+/** Revokes every unrevoked token the user holds, in every team; returns those it revoked. */
+export async function revokeAdminTokensOfUser(db: DbClient, userId: string) {
+  const tokens = await db.adminToken.findMany({ where: { userId, revokedAt: null }, select: { id: true, teamId: true, name: true, role: true, keyHint: true } })
+  if (tokens.length === 0) return []
+  await db.adminToken.updateMany({ where: { id: { in: tokens.map((t) => t.id) }, revokedAt: null }, data: { revokedAt: new Date() } })
+  return tokens
 }
 
 /** Lowers the member's live tokens that carry one of `above` to `role` (after a demotion). */

@@ -166,6 +166,8 @@ describe('G-SEC-10 a new password ends sessions and, unless unticked, admin toke
     const reset = await resetPassword(revoke.d, linkToken(revoke.d, '/reset-password/'), { password: 'brand new passphrase', confirm: 'brand new passphrase' })
     expect(reset).toMatchObject({ ok: true, revokedTokens: 1 })
     expect(await revoke.live()).toBe(false)
+    const audit = await services.db.auditEvent.findMany({ where: { teamId: revoke.created.teamId, action: 'admin_token.revoke' } })
+    expect(audit.map((a) => a.details)).toEqual([expect.objectContaining({ reason: 'password_reset' })])
 
     const keep = await userWithToken('reset-keep')
     await requestPasswordReset(keep.d, { email: keep.email }, meta)

@@ -1,6 +1,7 @@
 import { newId } from '@switchyard/shared/ids'
 import { z } from 'zod'
 import { revokeAdminTokensOfUser } from '../models/admin-token.server.ts'
+import { recordAuditEvent } from '../models/audit-event.server.ts'
 import { type EmailTokenPurpose, consumeEmailToken, createEmailToken, findUsableEmailToken, retireEmailTokens } from '../models/email-token.server.ts'
 import { findUserByEmail, findUserCredentialsById, markUserEmailVerified, updateUserPasswordHash } from '../models/user.server.ts'
 import { NewPassword, passwordProblem } from './auth-password.server.ts'
@@ -77,6 +78,20 @@ export async function isResetTokenUsable(deps: AuthDeps, token: string): Promise
   return !!(await findUsableEmailToken(deps.db, { tokenHash: sessionIdFromToken(token), purpose: 'reset_password', now: new Date() }))
 }
 
+/** Revokes the user's admin tokens in every team, each with an audit event its team can read. */
+async function revokeTokensAfterNewPassword(deps: AuthDeps, userId: string, reason: 'password_reset' | 'password_change'): Promise<number> {
+  return deps.db.$transaction(async (tx) => {
+    const revoked = await revokeAdminTokensOfUser(tx, userId)
+    for (const t of revoked) {
+      await recordAuditEvent(tx, {
+        teamId: t.teamId, actorUserId: userId, actorTokenId: null, action: 'admin_token.revoke', targetType: 'admin_token', targetId: t.id,
+        details: { name: t.name, role: t.role, keyHint: t.keyHint, reason },
+      })
+    }
+    return revoked.length
+  })
+}
+
 /** Tick-box, checked by default; anything but an explicit `off` revokes (the safe default). */
 const RevokeApiTokens = z.unknown().transform((v) => v !== 'off')
 
@@ -104,7 +119,7 @@ export async function resetPassword(
   if (!used) return { ok: false, code: 'invalid_token', message: 'This reset link is invalid, expired or already used. Ask for a new one.' }
   await updateUserPasswordHash(deps.db, used.userId, await hashPassword(parsed.data.password))
   await invalidateUserSessions(deps.db, used.userId)
-  const revokedTokens = parsed.data.revokeApiTokens ? await revokeAdminTokensOfUser(deps.db, used.userId) : 0
+  const revokedTokens = parsed.data.revokeApiTokens ? await revokeTokensAfterNewPassword(deps, used.userId, 'password_reset') : 0
   // Following the link proved the address.
   await markUserEmailVerified(deps.db, used.userId, now)
   return { ok: true, userId: used.userId, revokedTokens }
@@ -138,6 +153,6 @@ export async function changePassword(
   if (problem) return fieldError('newPassword', problem)
   await updateUserPasswordHash(deps.db, user.id, await hashPassword(parsed.data.newPassword))
   const endedSessions = await invalidateUserSessions(deps.db, user.id, who.sessionId)
-  const revokedTokens = parsed.data.revokeApiTokens ? await revokeAdminTokensOfUser(deps.db, user.id) : 0
+  const revokedTokens = parsed.data.revokeApiTokens ? await revokeTokensAfterNewPassword(deps, user.id, 'password_change') : 0
   return { ok: true, endedSessions, revokedTokens }
 }
