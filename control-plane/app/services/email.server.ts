@@ -93,5 +93,7 @@ export function visibleOutbox(entries: readonly OutboxEntry[], viewer: OutboxVie
 
 /** Absolute link to a console path under the configured public origin (never a request's Host). */
 export function consoleLink(path: string, publicUrl: string): string {
+  // A path like `//host/x` would leave the origin; links are built from our own paths only.
+  if (!path.startsWith('/') || path.startsWith('//')) throw new Error(`consoleLink needs an absolute path, got ${path}`)
   return new URL(path, publicUrl).toString()
 }
