@@ -81,6 +81,18 @@ describe('cli', () => {
     expect(wrong).toMatchObject({ code: 1, json: { error: { code: 'unauthorized' } } })
   })
 
+  it('token create --expires-at gives the token an expiry; a past one is refused', async () => {
+    const email = uniqueEmail('tokexp')
+    await cli(['bootstrap', '--email', email, '--password', 'password-1', '--team', 'Expiring'])
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString()
+    const created = await cli(['token', 'create', '--email', email, '--password', 'password-1', '--expires-at', expiresAt])
+    expect(Object.keys(created.json)).toEqual(['adminToken'])
+    const row = await db.adminToken.findUnique({ where: { tokenHash: hashAdminToken(created.json.adminToken as string) } })
+    expect(row?.expiresAt?.toISOString()).toBe(expiresAt)
+    const past = await cli(['token', 'create', '--email', email, '--password', 'password-1', '--expires-at', '2020-01-01T00:00:00Z'])
+    expect(past).toMatchObject({ code: 1, json: { error: { code: 'validation_failed', message: expect.stringContaining('--expires-at') } } })
+  })
+
   it('reports bad arguments as validation_failed', async () => {
     const short = await cli(['bootstrap', '--email', uniqueEmail(), '--password', 'short', '--team', 'X'])
     expect(short).toMatchObject({ code: 1, json: { error: { code: 'validation_failed' } } })

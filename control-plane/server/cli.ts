@@ -20,7 +20,7 @@ import { loadEnv } from './env.ts'
 const log = (message: string) => process.stderr.write(`${message}\n`)
 
 const USAGE =
-  'commands: bootstrap --email E --password P --team T | token create --email E --password P [--team T] | rotate-master-key | db:migrate'
+  'commands: bootstrap --email E --password P --team T | token create --email E --password P [--team T] [--expires-at ISO-8601] | rotate-master-key | db:migrate'
 
 interface Context {
   env: SwitchyardEnv
@@ -32,7 +32,7 @@ interface Context {
 function parseFlags<T extends z.ZodType>(args: string[], schema: T): z.infer<T> {
   const { values, positionals } = parseArgs({
     args,
-    options: { email: { type: 'string' }, password: { type: 'string' }, team: { type: 'string' } },
+    options: { email: { type: 'string' }, password: { type: 'string' }, team: { type: 'string' }, 'expires-at': { type: 'string' } },
     strict: true,
     allowPositionals: true,
   })

@@ -12,7 +12,8 @@ export function loadEnv(): SwitchyardEnv {
 /** The console's variables (SWITCHYARD_PUBLIC_URL, SMTP_URL, SMTP_FROM) on top of the shared ones. */
 export function loadConsoleConfig(env: SwitchyardEnv): ConsoleConfig {
   try {
-    return { ...parseConsoleConfig(process.env, env.production), dataPlanePort: env.DATA_PLANE_PORT }
+    const listen = { host: env.SWITCHYARD_HOST, port: env.CONTROL_PLANE_PORT }
+    return { ...parseConsoleConfig(process.env, env.production, listen), dataPlanePort: env.DATA_PLANE_PORT }
   } catch (err) {
     if (err instanceof z.ZodError) {
       const lines = err.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)

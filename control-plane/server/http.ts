@@ -86,7 +86,6 @@ export function createControlPlaneHttp(options: ControlPlaneHttpOptions): Contro
     const allowed = isAllowedOrigin({
       method: req.method,
       origin: req.headers.origin,
-      host: req.headers.host,
       publicOrigin: options.services.config.publicUrl,
     })
     if (allowed) return next()

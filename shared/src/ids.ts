@@ -50,6 +50,7 @@ export const ID_PREFIXES = {
   session: 'sess',
   emailToken: 'etok',
   request: 'req',
+  pendingSignup: 'psig',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

@@ -68,7 +68,7 @@ export const CONSOLE_ROUTES: Record<string, RouteSpec> = {
   // The team layout and pages.
   'teams.$team.tsx': { kind: 'team', path: () => '', loader: 'team.read', actions: [] },
   'teams.$team._index.tsx': { kind: 'team', path: () => '', index: true, loader: 'team.read', actions: [] },
-  'teams.$team.outbox.tsx': { kind: 'team', path: () => '/outbox', loader: 'members.manage', actions: [] },
+  'teams.$team.outbox.tsx': { kind: 'team', path: () => '/outbox', loader: 'team.read', actions: [] },
   'teams.$team.logs._index.tsx': { kind: 'team', path: () => '/logs', index: true, loader: 'logs.read', actions: [] },
   'teams.$team.logs.$id.tsx': { kind: 'team', path: (w) => `/logs/${w.ids.log}`, loader: 'logs.read', actions: [] },
   'teams.$team.audit.tsx': { kind: 'team', path: () => '/audit', loader: 'audit.read', actions: [] },

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeProviders } from '../fake-providers/server.ts'
 import { waitForReady } from '../support/admin-api.ts'
-import { launchBrowser, newContext, screenshot } from '../support/browser.ts'
+import { awaitEmailLink, launchBrowser, newContext, screenshot } from '../support/browser.ts'
 import { createTestDatabase } from '../support/databases.ts'
 import { freePort } from '../support/ports.ts'
 import { type RunningProcess, startTs } from '../support/processes.ts'
@@ -153,6 +153,10 @@ describe('request logs in the console', () => {
     await invitee.getByLabel('Password').fill(PASSWORD)
     await invitee.getByLabel('Team name').fill('Newcomer Sandbox')
     await invitee.getByRole('button', { name: 'Create account' }).click()
+    // The emailed link creates the account and brings the invitee back to the invitation.
+    await invitee.getByText('Check your inbox').waitFor()
+    await invitee.goto(await awaitEmailLink(() => switchyard.output(), 'newcomer@example.com', '/verify-email/'))
+    await invitee.getByRole('button', { name: 'Confirm my email' }).click()
     await invitee.waitForURL(/\/invites\//)
     await invitee.getByRole('button', { name: 'Accept and join Acme' }).click()
     await invitee.waitForURL(/\/teams\/acme$/)

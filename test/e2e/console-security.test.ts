@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type ConsoleServer, postForm, startConsole } from '../support/browser.ts'
+import { awaitEmailLink, type ConsoleServer, postForm, startConsole } from '../support/browser.ts'
 
 // Console issue: login throttling, CSRF on every action, and the session cookie's attributes,
 // checked over plain HTTP against a running control plane.
@@ -22,10 +22,13 @@ describe('console security over HTTP', () => {
     await server?.stop()
   })
 
+  /** Signs up and follows the emailed link (which creates the account); returns its Set-Cookie. */
   async function signUp(email: string): Promise<string> {
     const res = await postForm(`${server.url}/signup`, { name: 'Sec Tester', email, password: PASSWORD, team: 'Security' })
-    expect(res.status).toBe(302)
-    return res.headers.get('set-cookie') ?? ''
+    expect(res.status).toBe(200)
+    const confirmed = await postForm(await awaitEmailLink(() => server.process.output(), email, '/verify-email/'), {})
+    expect(confirmed.status).toBe(302)
+    return confirmed.headers.get('set-cookie') ?? ''
   }
 
   it('sets the session cookie HttpOnly, SameSite=Lax, Path=/ (plain name over http in development)', async () => {

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeProviders, startFakeProviders } from '../fake-providers/server.ts'
 import { waitForReady } from '../support/admin-api.ts'
-import { launchBrowser, newContext, screenshot } from '../support/browser.ts'
+import { launchBrowser, newContext, screenshot, signUpInBrowser } from '../support/browser.ts'
 import { createTestDatabase } from '../support/databases.ts'
 import { freePort } from '../support/ports.ts'
 import { type RunningProcess, startTs } from '../support/processes.ts'
@@ -70,13 +70,14 @@ describe('console: provider vault and virtual keys, end to end', () => {
   })
 
   it('signs up, adds an OpenAI-compatible connection to the fake provider and tests it', async () => {
-    await page.goto(`${controlUrl}/signup`)
-    await page.getByLabel('Your name').fill('Vera Vault')
-    await page.getByLabel('Work email').fill(`vault-${randomBytes(4).toString('hex')}@example.test`)
-    await page.getByLabel('Password').fill(PASSWORD)
-    await page.getByLabel('Team name').fill('Vault Team')
-    await page.getByRole('button', { name: 'Create account' }).click()
-    await page.waitForURL(/\/teams\/[a-z0-9-]+$/)
+    await signUpInBrowser(page, {
+      base: controlUrl,
+      output: () => switchyard.output(),
+      email: `vault-${randomBytes(4).toString('hex')}@example.test`,
+      name: 'Vera Vault',
+      team: 'Vault Team',
+      password: PASSWORD,
+    })
     base = page.url()
 
     // Providers: the empty state, then the add form for an OpenAI-compatible endpoint.

@@ -52,14 +52,50 @@ export interface ConsoleServer {
   stop(): Promise<void>
 }
 
+/** The newest link of an email to `to` in a development server's log (no SMTP configured). */
+export function emailLinkIn(output: string, to: string, path: string): string {
+  const pattern = new RegExp(`email \\(no SMTP_URL[^\\n]*to ${to.replace(/[.+]/g, '\\$&')}:[^\\n]*(http://\\S+${path}\\S+)`, 'g')
+  const link = [...output.matchAll(pattern)].map((m) => m[1]!).at(-1)
+  if (!link) throw new Error(`no email to ${to} with a ${path} link in the server log`)
+  return link
+}
+
+/** emailLinkIn, waiting a moment for the log line (the server's stderr is a pipe). */
+export async function awaitEmailLink(output: () => string, to: string, path: string, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      return emailLinkIn(output(), to, path)
+    } catch (err) {
+      if (Date.now() > deadline) throw err
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+}
+
+/** Signs up in the browser and follows the emailed link, which creates the account and signs in. */
+export async function signUpInBrowser(page: Page, options: { base: string; output: () => string; email: string; name: string; team: string; password: string }) {
+  await page.goto(`${options.base}/signup`)
+  await page.getByLabel('Your name').fill(options.name)
+  await page.getByLabel('Work email').fill(options.email)
+  await page.getByLabel('Password').fill(options.password)
+  await page.getByLabel('Team name').fill(options.team)
+  await page.getByRole('button', { name: 'Create account' }).click()
+  await page.getByText('Check your inbox').waitFor()
+  await page.goto(await awaitEmailLink(options.output, options.email, '/verify-email/'))
+  await page.getByRole('button', { name: 'Confirm my email' }).click()
+  await page.waitForURL(/\/teams\/[a-z0-9-]+$/)
+}
+
 /** The control plane alone (no data plane), on its own database and data dir. */
-export async function startConsole(label: string): Promise<ConsoleServer> {
+export async function startConsole(label: string, extraEnv: Record<string, string> = {}): Promise<ConsoleServer> {
   const dataDir = mkdtempSync(join(tmpdir(), `sy-${label}-`))
   const port = await freePort()
   const env = {
     DATABASE_URL: await createTestDatabase(label),
     CONTROL_PLANE_PORT: String(port),
     SWITCHYARD_DATA_DIR: dataDir,
+    ...extraEnv,
   }
   const proc = startTs('control-plane/server/main.ts', ['control-plane'], env)
   const url = `http://127.0.0.1:${port}`
@@ -68,13 +104,7 @@ export async function startConsole(label: string): Promise<ConsoleServer> {
   return {
     url,
     process: proc,
-    lastEmailLink(to, path) {
-      const pattern = new RegExp(`email \\(no SMTP_URL[^\\n]*to ${to.replace(/[.+]/g, '\\$&')}:[^\\n]*(http://\\S+${path}\\S+)`, 'g')
-      const links = [...proc.output().matchAll(pattern)].map((m) => m[1]!)
-      const link = links.at(-1)
-      if (!link) throw new Error(`no email to ${to} with a ${path} link in the server log`)
-      return link
-    },
+    lastEmailLink: (to, path) => emailLinkIn(proc.output(), to, path),
     async stop() {
       await proc.stop()
       rmSync(dataDir, { recursive: true, force: true })

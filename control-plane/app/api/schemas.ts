@@ -112,6 +112,7 @@ export const CreatedInviteResource = InviteResource.extend({
 export const CreateAdminTokenBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   role: Role.describe('At most the creator\'s own role'),
+  expiresAt: Timestamp.nullable().optional().describe('When the token stops working (401 unauthorized from then on); never when omitted'),
 })
 
 export const AdminTokenResource = z.object({
@@ -122,6 +123,7 @@ export const AdminTokenResource = z.object({
   userId: z.string().describe('The member the token acts as'),
   createdAt: Timestamp,
   lastUsedAt: Timestamp.nullable(),
+  expiresAt: Timestamp.nullable(),
 })
 
 export const CreatedAdminTokenResource = AdminTokenResource.extend({

@@ -82,7 +82,7 @@ describe('admin API: invites', () => {
     expect(created.status).toBe(201)
     expect(created.body).toEqual({
       id: expect.stringMatching(/^inv_/), email, role: 'viewer', invitedById: world.admin.userId,
-      expiresAt: expect.any(String), createdAt: expect.any(String), url: expect.stringMatching(/^http:\/\/cp\.test\/invites\//),
+      expiresAt: expect.any(String), createdAt: expect.any(String), url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:3000\/invites\//), // the configured public origin, never the request's
     })
     const token = (created.body?.url as string).split('/').pop() ?? ''
     const sent = services.mailer.outbox()[0]
@@ -109,7 +109,7 @@ describe('admin API: admin tokens and audit events', () => {
     const token = created.body?.token as string
     expect(created.body).toEqual({
       id: expect.stringMatching(/^tok_/), name: 'deploy', role: 'member', keyHint: token.slice(-4),
-      userId: world.admin.userId, createdAt: expect.any(String), lastUsedAt: null, token,
+      userId: world.admin.userId, createdAt: expect.any(String), lastUsedAt: null, expiresAt: null, token,
     })
     expect((await call(token, 'GET', '/team')).status).toBe(200)
     const list = await call(world.owner.token, 'GET', '/admin-tokens')

@@ -9,21 +9,27 @@ const PUBLIC_SELECT = {
   userId: true,
   createdAt: true,
   lastUsedAt: true,
+  expiresAt: true,
 } as const
+
+/** Not revoked and not past its expiry at `now`. */
+function live(now: Date) {
+  return { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }
+}
 
 export type AdminTokenRow = Prisma.AdminTokenGetPayload<{ select: typeof PUBLIC_SELECT }>
 
 export function createAdminToken(
   db: DbClient,
-  data: { id: string; teamId: string; userId: string; name: string; role: Role; tokenHash: string; keyHint: string },
+  data: { id: string; teamId: string; userId: string; name: string; role: Role; tokenHash: string; keyHint: string; expiresAt?: Date | null },
 ) {
   return db.adminToken.create({ data, select: PUBLIC_SELECT })
 }
 
-/** A live (non-revoked) token by hash, with what authorization needs. */
-export function findLiveAdminTokenByHash(db: DbClient, tokenHash: string) {
+/** A live (not revoked, not expired) token by hash, with what authorization needs. */
+export function findLiveAdminTokenByHash(db: DbClient, tokenHash: string, now: Date = new Date()) {
   return db.adminToken.findFirst({
-    where: { tokenHash, revokedAt: null },
+    where: { tokenHash, ...live(now) },
     select: { id: true, teamId: true, userId: true, role: true, lastUsedAt: true },
   })
 }
@@ -33,12 +39,12 @@ export function touchAdminToken(db: DbClient, id: string, at: Date) {
 }
 
 export function getLiveAdminToken(db: DbClient, teamId: string, id: string) {
-  return db.adminToken.findFirst({ where: { id, teamId, revokedAt: null }, select: PUBLIC_SELECT })
+  return db.adminToken.findFirst({ where: { id, teamId, ...live(new Date()) }, select: PUBLIC_SELECT })
 }
 
 export function listLiveAdminTokens(db: DbClient, teamId: string, page: PageRequest) {
   return db.adminToken.findMany({
-    where: { teamId, revokedAt: null, ...afterCursor(page.cursor) },
+    where: { teamId, ...live(new Date()), ...afterCursor(page.cursor) },
     orderBy: NEWEST_FIRST,
     take: page.limit + 1,
     select: PUBLIC_SELECT,
@@ -55,6 +61,14 @@ export async function revokeAdminTokenOfTeam(db: DbClient, teamId: string, id: s
 export async function revokeAdminTokensOfMember(db: DbClient, teamId: string, userId: string): Promise<number> {
   const { count } = await db.adminToken.updateMany({ where: { teamId, userId, revokedAt: null }, data: { revokedAt: new Date() } })
   return count
+}
+
+/** Revokes every unrevoked token the user holds, in every team; returns those it revoked. */
+export async function revokeAdminTokensOfUser(db: DbClient, userId: string) {
+  const tokens = await db.adminToken.findMany({ where: { userId, revokedAt: null }, select: { id: true, teamId: true, name: true, role: true, keyHint: true } })
+  if (tokens.length === 0) return []
+  await db.adminToken.updateMany({ where: { id: { in: tokens.map((t) => t.id) }, revokedAt: null }, data: { revokedAt: new Date() } })
+  return tokens
 }
 
 /** Lowers the member's live tokens that carry one of `above` to `role` (after a demotion). */

@@ -65,7 +65,3 @@ export function findMembershipByTeamSlug(db: DbClient, userId: string, slug: str
   })
 }
 
-/** Emails and roles of a team's members (the console outbox filters by them). */
-export function listMemberEmailsOfTeam(db: DbClient, teamId: string) {
-  return db.membership.findMany({ where: { teamId }, select: { role: true, user: { select: { email: true } } } })
-}

@@ -36,3 +36,8 @@ export function deleteThrottleBucket(db: DbClient, key: string) {
 export function deleteStaleThrottleBuckets(db: DbClient, before: Date) {
   return db.throttleBucket.deleteMany({ where: { windowStart: { lt: before } } })
 }
+
+/** The bucket under `key` without counting anything (null when there is none). */
+export function findThrottleBucket(db: DbClient, key: string) {
+  return db.throttleBucket.findUnique({ where: { key }, select: { count: true, windowStart: true } })
+}

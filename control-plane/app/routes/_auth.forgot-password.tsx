@@ -20,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request, context)
   const fields = await formFields(request)
-  const result = await requestPasswordReset(authDeps(context), fields, requestMeta(request, context))
+  const result = await requestPasswordReset(authDeps(context), fields, requestMeta(context))
   if (!result.ok) return failure(result)
   return { sentTo: fields.email ?? '' }
 }

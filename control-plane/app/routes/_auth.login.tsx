@@ -21,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request, context)
   const fields = await formFields(request)
-  const result = await login(authDeps(context), fields, requestMeta(request, context))
+  const result = await login(authDeps(context), fields, requestMeta(context))
   if (!result.ok) return failure(result)
   const memberships = await listMembershipsOfUser(context.services.db, result.userId)
   const first = memberships[0]?.team

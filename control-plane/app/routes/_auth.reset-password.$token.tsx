@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { AuthLayout } from '../components/auth-layout.tsx'
 import { Alert } from '../components/ui/alert.tsx'
 import { Button, buttonClasses } from '../components/ui/button.tsx'
+import { RevokeTokensCheckbox } from '../components/revoke-tokens-checkbox.tsx'
 import { Field } from '../components/ui/field.tsx'
 import { NEW_PASSWORD_HINT } from '../components/password-hint.ts'
 import { isResetTokenUsable, resetPassword } from '../services/auth-recovery.server.ts'
@@ -19,7 +20,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const result = await resetPassword(authDeps(context), params.token ?? '', await formFields(request))
   if (!result.ok) return failure(result)
   // Every session of the account ended, this browser's too: log in with the new password.
-  return redirectWithToast('/login', { kind: 'success', message: 'Your password was changed. Log in with the new one.' }, context, [
+  const revoked = result.revokedTokens > 0 ? ` ${result.revokedTokens} API token${result.revokedTokens === 1 ? ' was' : 's were'} revoked.` : ''
+  return redirectWithToast('/login', { kind: 'success', message: `Your password was changed. Log in with the new one.${revoked}` }, context, [
     endSessionCookie(context),
   ])
 }
@@ -53,6 +55,7 @@ export default function ResetPassword() {
           error={errors?.fieldErrors?.password}
         />
         <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required error={errors?.fieldErrors?.confirm} />
+        <RevokeTokensCheckbox />
         <Button type="submit" className="w-full" disabled={submitting}>
           {submitting ? 'Saving…' : 'Set new password'}
         </Button>

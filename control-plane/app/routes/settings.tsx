@@ -11,6 +11,7 @@ import { Field } from '../components/ui/field.tsx'
 import { listLiveSessionsOfUser } from '../models/session.server.ts'
 import { updateUserName } from '../models/user.server.ts'
 import { NEW_PASSWORD_HINT } from '../components/password-hint.ts'
+import { RevokeTokensCheckbox } from '../components/revoke-tokens-checkbox.tsx'
 import { changePassword } from '../services/auth-recovery.server.ts'
 import { authDeps, failure, type FormErrors, formFields, redirectWithToast, shellData, passRetryAfter } from '../services/auth-route.server.ts'
 import { requireUser } from '../services/auth.server.ts'
@@ -51,7 +52,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await changePassword(authDeps(context), { userId: auth.user.id, sessionId: auth.session.id }, fields)
   if (!result.ok) return failure(result)
   const others = result.endedSessions
-  const message = `Password changed.${others > 0 ? ` ${others} other session${others === 1 ? ' was' : 's were'} logged out.` : ''}`
+  const tokens = result.revokedTokens
+  const message = `Password changed.${others > 0 ? ` ${others} other session${others === 1 ? ' was' : 's were'} logged out.` : ''}${
+    tokens > 0 ? ` ${tokens} API token${tokens === 1 ? ' was' : 's were'} revoked.` : ''
+  }`
   return redirectWithToast('/settings', { kind: 'success', message }, context)
 }
 
@@ -91,6 +95,7 @@ export default function Settings() {
               <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={passwordErrors?.fieldErrors?.currentPassword} />
               <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required description={NEW_PASSWORD_HINT} error={passwordErrors?.fieldErrors?.newPassword} />
               <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required error={passwordErrors?.fieldErrors?.confirm} />
+              <RevokeTokensCheckbox />
             </CardBody>
             <CardFooter>
               <Button type="submit">Change password</Button>

@@ -38,19 +38,32 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       keyHint: t.keyHint,
       createdAt: t.createdAt.toISOString(),
       lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+      expiresAt: t.expiresAt?.toISOString() ?? null,
     })),
   }
 }
 
 const Intent = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('create'), name: z.string(), role: z.string() }),
+  z.object({ intent: z.literal('create'), name: z.string(), role: z.string(), expiresOn: z.string().optional() }),
   z.object({ intent: z.literal('revoke'), id: z.string().min(1) }),
 ])
 
-async function create(auth: TeamAuthed, context: ActionFunctionArgs['context'], fields: { name: string; role: string }) {
-  const parsed = CreateAdminTokenBody.safeParse({ name: fields.name, role: fields.role })
-  if (!parsed.success) return invalidForm('create', zodFieldErrors(parsed.error))
-  const result = await serviceCall('create', (p) => p, () => issueAdminToken(context.services, teamActor(auth), parsed.data))
+/** A `YYYY-MM-DD` date: the token works until the end of that day (UTC). Empty → never expires. */
+function expiryOf(expiresOn: string | undefined): string | null {
+  const date = expiresOn?.trim()
+  if (!date) return null
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) ? `${date}T23:59:59.999Z` : date
+}
+
+async function create(auth: TeamAuthed, context: ActionFunctionArgs['context'], fields: { name: string; role: string; expiresOn?: string | undefined }) {
+  const parsed = CreateAdminTokenBody.safeParse({ name: fields.name, role: fields.role, expiresAt: expiryOf(fields.expiresOn) })
+  if (!parsed.success) {
+    const errors = zodFieldErrors(parsed.error)
+    // The form's field is the date; the body's is the timestamp.
+    if (errors.expiresAt) errors.expiresOn = 'Enter a date (YYYY-MM-DD).'
+    return invalidForm('create', errors)
+  }
+  const result = await serviceCall('create', (p) => (p === 'expiresAt' ? 'expiresOn' : p), () => issueAdminToken(context.services, teamActor(auth), parsed.data))
   if (!result.ok) return result.response
   const { name, role, token } = result.value
   return data({ intent: 'created' as const, created: { name, role, token } }, { headers: { 'Cache-Control': 'no-store' } })
@@ -84,6 +97,7 @@ function TokenRow({ token: t }: { token: Token }) {
       <Td className="font-mono text-xs">••••{t.keyHint}</Td>
       <Td><DateTime iso={t.createdAt} /></Td>
       <Td><DateTime iso={t.lastUsedAt} fallback="Never" /></Td>
+      <Td><DateTime iso={t.expiresAt} fallback="Never" /></Td>
       <Td className="text-right">
         <details className="relative inline-block text-left">
           <summary className={cn('cursor-pointer list-none rounded px-2 py-1 text-sm font-medium text-red-700 hover:bg-red-50', FOCUS_RING)}>
@@ -117,7 +131,7 @@ function TokenTable({ tokens, hidden }: { tokens: Token[]; hidden: boolean }) {
       <Card>
         <Table caption="API tokens">
           <thead className="bg-slate-50">
-            <tr><Th>Name</Th><Th>Role</Th><Th>Token</Th><Th>Created</Th><Th>Last used</Th><Th><span className="sr-only">Actions</span></Th></tr>
+            <tr><Th>Name</Th><Th>Role</Th><Th>Token</Th><Th>Created</Th><Th>Last used</Th><Th>Expires</Th><Th><span className="sr-only">Actions</span></Th></tr>
           </thead>
           <TBody>
             {tokens.map((t) => <TokenRow key={t.id} token={t} />)}
@@ -161,6 +175,13 @@ export default function ApiTokens() {
               <SelectField label="Role" name="role" defaultValue={roles.includes('viewer') ? 'viewer' : roles[0]} error={errors?.fieldErrors?.role}>
                 {ROLES.filter((r) => roles.includes(r)).map((r) => <option key={r} value={r}>{r}</option>)}
               </SelectField>
+              <Field
+                label="Expires on (optional)"
+                name="expiresOn"
+                type="date"
+                description="The token stops working at the end of this day (UTC). Empty = never."
+                error={errors?.fieldErrors?.expiresOn}
+              />
             </CardBody>
             <CardFooter>
               <Button type="submit" name="intent" value="create" disabled={busy}>Create token</Button>

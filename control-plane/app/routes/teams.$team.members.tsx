@@ -66,7 +66,7 @@ const MEMBER_INTENT_PERMISSIONS: Record<Intent['intent'], Permission> = {
 
 const noField = () => 'form'
 
-async function run(auth: TeamAuthed, context: ActionFunctionArgs['context'], input: Intent, requestUrl: string) {
+async function run(auth: TeamAuthed, context: ActionFunctionArgs['context'], input: Intent) {
   const services = context.services
   const actor = teamActor(auth)
   const here = `/teams/${auth.team.slug}/members`
@@ -74,8 +74,7 @@ async function run(auth: TeamAuthed, context: ActionFunctionArgs['context'], inp
   const call = <T,>(fn: () => Promise<T>, fieldOf: (p: string) => string = noField) => serviceCall(input.intent, fieldOf, fn)
   switch (input.intent) {
     case 'invite': {
-      const linkBase = { publicUrl: services.config.publicUrl, requestUrl }
-      const r = await call(() => createInvite(services, actor, { email: input.email, role: input.role, linkBase }), (p) => p)
+      const r = await call(() => createInvite(services, actor, { email: input.email, role: input.role, publicUrl: services.config.publicUrl }), (p) => p)
       if (!r.ok) return r.response
       return data({ intent: 'invite' as const, invited: { email: r.value.invite.email, role: r.value.invite.role, link: r.value.link } })
     }
@@ -110,7 +109,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const permission = MEMBER_INTENT_PERMISSIONS[intent as Intent['intent']] as Permission | undefined
   if (permission && !can(auth.role, permission)) throw new Response('Your role in this team does not allow this', { status: 403, statusText: 'Forbidden' })
   if (!parsed.success) return invalidForm(intent, zodFieldErrors(parsed.error))
-  return run(auth, context, parsed.data, request.url)
+  return run(auth, context, parsed.data)
 }
 
 type ActionResult = ActionErrors | { intent: 'invite'; invited: { email: string; role: string; link: string } }

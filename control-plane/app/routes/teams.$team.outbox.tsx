@@ -6,22 +6,27 @@ import { Alert } from '../components/ui/alert.tsx'
 import { buttonClasses } from '../components/ui/button.tsx'
 import { Card } from '../components/ui/card.tsx'
 import { EmptyState } from '../components/ui/empty-state.tsx'
-import { listMemberEmailsOfTeam } from '../models/team.server.ts'
 import { requireTeamRole } from '../services/auth.server.ts'
+import { visibleOutbox } from '../services/email.server.ts'
+import { can } from '../services/permissions.ts'
 
-// The outbox: with no SMTP_URL, emails (verification, password reset) are kept here so the
-// flows work air-gapped. Admins see mail addressed to their team's members; mail to an owner
-// only owners see, so an admin cannot take over the owner's account with a reset link.
+// The outbox: with no SMTP_URL, emails are kept here so the flows work air-gapped. Each member
+// reads only their own mail (verification, password reset); the team's managers also see the
+// invitations the team sent. Never another member's account mail: a reset link to a member
+// who owns another team would hand that team over (issue #11, docs/security.md).
 export const meta: MetaFunction = () => [{ title: 'Outbox · Switchyard' }]
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { team, role } = await requireTeamRole(request, context, params.team, 'members.manage')
-  const members = await listMemberEmailsOfTeam(context.services.db, team.id)
-  const visible = new Set(members.filter((m) => m.role !== 'owner' || role === 'owner').map((m) => m.user.email))
-  const emails = context.services.mailer
-    .outbox()
-    .filter((e) => visible.has(e.to))
-    .map((e) => ({ id: e.id, to: e.to, subject: e.subject, text: e.text, link: e.link, createdAt: e.createdAt.toISOString() }))
+  const { team, role, user } = await requireTeamRole(request, context, params.team, 'team.read')
+  const viewer = { email: user.email, teamId: team.id, managesTeam: can(role, 'members.manage') }
+  const emails = visibleOutbox(context.services.mailer.outbox(), viewer).map((e) => ({
+    id: e.id,
+    to: e.to,
+    subject: e.subject,
+    text: e.text,
+    link: e.link,
+    createdAt: e.createdAt.toISOString(),
+  }))
   return { mode: context.services.mailer.mode, emails }
 }
 
@@ -29,7 +34,7 @@ export default function Outbox() {
   const { mode, emails } = useLoaderData<typeof loader>()
   return (
     <>
-      <PageHeader title="Outbox" description="Emails Switchyard would have sent to your team’s members." />
+      <PageHeader title="Outbox" description="Emails Switchyard would have sent to you, and the invitations your team sent." />
       {mode === 'smtp' ? (
         <Alert tone="info">Email goes out through your SMTP server, so nothing is kept here.</Alert>
       ) : (
@@ -39,7 +44,7 @@ export default function Outbox() {
             here until the next restart.
           </Alert>
           {emails.length === 0 ? (
-            <EmptyState icon={<InboxIcon className="h-6 w-6" />} title="No emails yet" description="Verification and password-reset emails will appear here." />
+            <EmptyState icon={<InboxIcon className="h-6 w-6" />} title="No emails yet" description="Your verification and password-reset emails, and your team’s invitations, will appear here." />
           ) : (
             <ul className="space-y-4">
               {emails.map((e) => (

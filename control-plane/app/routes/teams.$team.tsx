@@ -18,7 +18,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     ...shell,
     team: { slug: auth.team.slug, name: auth.team.name, role: auth.role },
-    showOutbox: context.services.mailer.mode === 'outbox' && can(auth.role, 'members.manage'),
+    showOutbox: context.services.mailer.mode === 'outbox',
     showApiTokens: can(auth.role, 'adminTokens.manage'),
   }
 }

@@ -19,10 +19,19 @@ export const TeamName = z.string().trim().min(1).max(100)
 export const BootstrapInput = z.object({ email: Email, password: Password, team: TeamName })
 export type BootstrapInput = z.infer<typeof BootstrapInput>
 
-export const TokenCreateInput = z.object({ email: Email, password: z.string().min(1), team: z.string().optional() })
+export const TokenCreateInput = z.object({
+  email: Email,
+  password: z.string().min(1),
+  team: z.string().optional(),
+  /** `--expires-at`: an ISO 8601 time in the future; the token answers 401 from then on. */
+  'expires-at': z.iso
+    .datetime({ offset: true })
+    .refine((v) => Date.parse(v) > Date.now(), 'must be in the future')
+    .optional(),
+})
 export type TokenCreateInput = z.infer<typeof TokenCreateInput>
 
-async function mintAdminToken(db: DbClient, owner: { teamId: string; userId: string; role: Role }) {
+async function mintAdminToken(db: DbClient, owner: { teamId: string; userId: string; role: Role }, expiresAt: Date | null = null) {
   const token = generateAdminToken()
   const id = newId('adminToken')
   await createAdminToken(db, {
@@ -31,6 +40,7 @@ async function mintAdminToken(db: DbClient, owner: { teamId: string; userId: str
     name: 'cli',
     tokenHash: hashAdminToken(token),
     keyHint: adminTokenHint(token),
+    expiresAt,
   })
   await recordAuditEvent(db, {
     teamId: owner.teamId,
@@ -39,7 +49,7 @@ async function mintAdminToken(db: DbClient, owner: { teamId: string; userId: str
     action: 'admin_token.create',
     targetType: 'admin_token',
     targetId: id,
-    details: { role: owner.role },
+    details: { role: owner.role, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) },
   })
   return token
 }
@@ -70,6 +80,7 @@ export async function createTokenForUser(db: Db, input: TokenCreateInput): Promi
     ? memberships.find((m) => m.team.name === input.team || m.team.slug === input.team)
     : memberships[0]
   if (!membership) throw new ApiError('not_found', input.team ? `no team "${input.team}" for this user` : 'this user has no team')
-  const adminToken = await mintAdminToken(db, { teamId: membership.team.id, userId: user.id, role: membership.role })
+  const expiresAt = input['expires-at'] ? new Date(input['expires-at']) : null
+  const adminToken = await mintAdminToken(db, { teamId: membership.team.id, userId: user.id, role: membership.role }, expiresAt)
   return { adminToken }
 }

@@ -66,3 +66,22 @@ describe('admin tokens service', () => {
     expect((await auth(minted.token)).role).toBe('member')
   })
 })
+
+describe('admin token expiry', () => {
+  it('an expired token answers unauthorized and leaves the list; a past expiry is refused', async () => {
+    const world = await seedRoleTeam(services.db)
+    const soon = new Date(Date.now() + 60_000)
+    const created = await issueAdminToken(services, world.admin.actor, { name: 'short', role: 'viewer', expiresAt: soon.toISOString() })
+    expect(created.expiresAt?.toISOString()).toBe(soon.toISOString())
+    expect((await auth(created.token)).tokenId).toBe(created.id)
+    // Time passes: the row's expiry is moved into the past rather than waiting.
+    await services.db.adminToken.update({ where: { id: created.id }, data: { expiresAt: new Date(Date.now() - 1000) } })
+    await expect(auth(created.token)).rejects.toMatchObject({ code: 'unauthorized', status: 401 })
+    expect((await listAdminTokens(services, world.owner.actor, page)).data.map((t) => t.id)).not.toContain(created.id)
+    await expect(issueAdminToken(services, world.admin.actor, { name: 'past', role: 'viewer', expiresAt: '2020-01-01T00:00:00Z' })).rejects.toMatchObject({
+      code: 'validation_failed',
+    })
+    const forever = await issueAdminToken(services, world.admin.actor, { name: 'forever', role: 'viewer' })
+    expect(forever.expiresAt).toBeNull()
+  })
+})

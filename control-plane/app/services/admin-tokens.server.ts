@@ -29,11 +29,15 @@ export async function listAdminTokens(deps: { db: Db }, actor: Actor, page: Page
 export async function issueAdminToken(
   deps: { db: Db },
   actor: Actor,
-  input: { name: string; role: Role },
+  input: { name: string; role: Role; expiresAt?: string | null | undefined },
 ): Promise<AdminTokenView & { token: string }> {
   requirePermission(actor, 'adminTokens.manage')
   if (!tokenRoles(actor.role).includes(input.role)) {
     throw new ApiError('forbidden', `a token cannot have a role above its creator's (${actor.role})`)
+  }
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null
+  if (expiresAt && !(expiresAt.getTime() > Date.now())) {
+    throw new ApiError('validation_failed', 'expiresAt must be in the future', [{ path: 'expiresAt', message: 'must be in the future' }])
   }
   const token = generateAdminToken()
   const id = newId('adminToken')
@@ -46,13 +50,14 @@ export async function issueAdminToken(
       role: input.role,
       tokenHash: hashAdminToken(token),
       keyHint: adminTokenHint(token),
+      expiresAt,
     })
     await recordAuditEvent(tx, {
       ...auditActor(actor),
       action: 'admin_token.create',
       targetType: 'admin_token',
       targetId: id,
-      details: { name: created.name, role: input.role, keyHint: created.keyHint },
+      details: { name: created.name, role: input.role, keyHint: created.keyHint, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) },
     })
     return created
   })

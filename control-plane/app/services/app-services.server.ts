@@ -54,7 +54,7 @@ export function createAppServices({ allowPrivateUpstreams, config = defaultConso
     ...deps,
     publisher,
     config,
-    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log: mailLog }),
+    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log: mailLog, production: config.production }),
     outbound: createOutbound({ allowPrivateUpstreams }),
     async status() {
       const [latest, teams, providers, virtualKeys] = await Promise.all([

@@ -24,10 +24,9 @@ export interface AuthDeps {
   config: ConsoleConfig
 }
 
-/** Where the request came from: per-IP throttling and absolute links in emails. */
+/** Where the request came from: per-IP throttling. (Links in emails never come from the request.) */
 export interface RequestMeta {
   ip: string
-  requestUrl: string
 }
 
 export function zodFieldErrors(error: z.ZodError): Record<string, string> {

@@ -12,8 +12,8 @@ export function authDeps(context: AppLoadContext): AuthDeps {
   return { db, mailer, config }
 }
 
-export function requestMeta(request: Request, context: AppLoadContext): RequestMeta {
-  return { ip: clientIp(context), requestUrl: request.url }
+export function requestMeta(context: AppLoadContext): RequestMeta {
+  return { ip: clientIp(context) }
 }
 
 /** The string fields of a submitted form (files are ignored). */

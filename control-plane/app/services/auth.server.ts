@@ -30,10 +30,27 @@ export async function getOptionalAuth(request: Request, context: AppLoadContext)
   return (await readAuth(request, context)).auth
 }
 
-/** Only same-site paths: `//evil.example` and absolute URLs fall back to `fallback`. */
+// Any fixed origin gives the same answer as the console's own: only "is it this origin" matters.
+const REDIRECT_BASE = 'http://console.switchyard.invalid'
+
+/**
+ * A `redirectTo` as a same-origin path, else `fallback`. The value is resolved the way a browser
+ * resolves a Location header (WHATWG URL: tabs and newlines dropped, `\\` read as `/`, dot
+ * segments removed), so `/%09/evil.example` (a tab once decoded), `/\\evil.example` and
+ * `/.//evil.example` are all caught; the result is the normalised path, never the raw input.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-  return to
+  if (typeof to !== 'string' || !to.startsWith('/')) return fallback
+  let url: URL
+  try {
+    url = new URL(to, REDIRECT_BASE)
+  } catch {
+    return fallback
+  }
+  if (url.origin !== REDIRECT_BASE) return fallback
+  const path = `${url.pathname}${url.search}${url.hash}`
+  // `//host` would be read as another origin by the browser.
+  return path.startsWith('//') ? fallback : path
 }
 
 export async function requireUser(request: Request, context: AppLoadContext): Promise<Authed> {

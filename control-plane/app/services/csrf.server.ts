@@ -1,37 +1,51 @@
 // CSRF protection for every Remix action (docs/decisions/004-sessions.md). server/http.ts
 // runs `isAllowedOrigin` in front of the Remix handler for every request, so no route can
 // forget it: a state-changing method (anything but GET/HEAD/OPTIONS) needs an `Origin` header
-// naming this server (its Host header, or SWITCHYARD_PUBLIC_URL). The admin API is mounted
-// before it and is exempt: it authenticates with Bearer tokens, which browsers never attach.
+// naming the console's configured public origin (ConsoleConfig.publicUrl), never whatever the
+// request's Host header says. The admin API is mounted before it and is exempt: it
+// authenticates with Bearer tokens, which browsers never attach.
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
 export interface OriginCheckInput {
   method: string
   /** The `Origin` request header. */
   origin: string | undefined | null
-  /** The `Host` request header (what the browser connected to). */
-  host: string | undefined | null
-  /** SWITCHYARD_PUBLIC_URL's origin, when set (e.g. behind a TLS proxy that rewrites Host). */
-  publicOrigin: string | null
+  /** The console's public origin (SWITCHYARD_PUBLIC_URL, or the configured host and port). */
+  publicOrigin: string
 }
 
-function hostOf(origin: string): string | null {
+function parseOrigin(origin: string): URL | null {
   try {
     const url = new URL(origin)
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.host : null
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null
   } catch {
     return null
   }
+}
+
+/**
+ * A loopback public origin also accepts the other loopback names of the same scheme and port
+ * (`localhost:3000` for `127.0.0.1:3000`): only this machine can serve a page from them.
+ */
+function sameConsole(origin: URL, configured: URL): boolean {
+  if (origin.origin === configured.origin) return true
+  return (
+    LOOPBACK_HOSTS.has(configured.hostname) &&
+    LOOPBACK_HOSTS.has(origin.hostname) &&
+    origin.protocol === configured.protocol &&
+    origin.port === configured.port
+  )
 }
 
 export function isAllowedOrigin(input: OriginCheckInput): boolean {
   if (SAFE_METHODS.has(input.method.toUpperCase())) return true
   // `Origin: null` (sandboxed frames, some redirects) and a missing header are both refused.
   if (!input.origin || input.origin === 'null') return false
-  if (input.publicOrigin && input.origin === input.publicOrigin) return true
-  const originHost = hostOf(input.origin)
-  return originHost !== null && !!input.host && originHost.toLowerCase() === input.host.toLowerCase()
+  const origin = parseOrigin(input.origin)
+  const configured = parseOrigin(input.publicOrigin)
+  return origin !== null && configured !== null && sameConsole(origin, configured)
 }
 
 export const CSRF_REJECTION_MESSAGE = 'Cross-site request refused: this form must be submitted from the Switchyard console.'

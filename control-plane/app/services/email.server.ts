@@ -2,9 +2,17 @@ import { randomUUID } from 'node:crypto'
 import { createTransport } from 'nodemailer'
 
 // Outgoing email. With SMTP_URL set, messages go out over SMTP (nodemailer). Without it —
-// the embedded default, air-gapped installs, tests — each message (with its link) is printed
-// to the server log and kept in an in-memory outbox that team admins can read in the console
-// (/teams/:team/outbox), so signup, verification and password reset work with no mail server.
+// the embedded default, air-gapped installs, tests — each message is kept in an in-memory
+// outbox shown in the console (/teams/:team/outbox) and, outside production, printed with its
+// link to the server log for the operator. In production the log says only that a message was
+// not sent: reset and verification links are credentials (docs/security.md).
+//
+// Who may read a kept message is part of the message (`audience`): account mail (verification,
+// password reset, sign-up notices) only its recipient, signed in; an invitation also the
+// admins of the inviting team, who created the link anyway. Never "every member's mail": a
+// team admin who could read a member's reset link could take over that member's own teams.
+
+export type MailAudience = { kind: 'recipient' } | { kind: 'team-managers'; teamId: string }
 
 export interface EmailMessage {
   to: string
@@ -12,6 +20,7 @@ export interface EmailMessage {
   text: string
   /** The one action link of the message, shown as a button in the outbox. */
   link: string
+  audience: MailAudience
 }
 
 export interface OutboxEntry extends EmailMessage {
@@ -32,6 +41,8 @@ export interface MailerOptions {
   smtpUrl: string | null
   from: string
   log: (line: string) => void
+  /** NODE_ENV=production: links never reach the log. */
+  production?: boolean
 }
 
 export function createMailer(options: MailerOptions): Mailer {
@@ -42,7 +53,11 @@ export function createMailer(options: MailerOptions): Mailer {
     async send(message) {
       entries.unshift({ ...message, id: randomUUID(), createdAt: new Date() })
       entries.length = Math.min(entries.length, OUTBOX_LIMIT)
-      options.log(`email (no SMTP_URL; kept in the console outbox) to ${message.to}: ${message.subject} — ${message.link}`)
+      options.log(
+        options.production
+          ? `email to ${message.to} not sent: SMTP_URL is unset (${message.subject}); set SMTP_URL to deliver email`
+          : `email (no SMTP_URL; kept in the console outbox) to ${message.to}: ${message.subject} — ${message.link}`,
+      )
     },
     outbox: () => entries,
   }
@@ -59,8 +74,26 @@ function createSmtpMailer(smtpUrl: string, from: string): Mailer {
   }
 }
 
-/** Absolute link to a console path: SWITCHYARD_PUBLIC_URL, else the origin the request came to. */
-export function consoleLink(path: string, base: { publicUrl: string | null; requestUrl: string }): string {
-  const origin = base.publicUrl ?? new URL(base.requestUrl).origin
-  return new URL(path, origin).toString()
+/** Who is looking at the outbox of a team page. */
+export interface OutboxViewer {
+  email: string
+  teamId: string
+  /** members.manage in that team: sees the team's invitations too. */
+  managesTeam: boolean
+}
+
+/** The kept messages `viewer` may read: their own, and their team's invitations if they manage it. */
+export function visibleOutbox(entries: readonly OutboxEntry[], viewer: OutboxViewer): OutboxEntry[] {
+  const own = viewer.email.trim().toLowerCase()
+  return entries.filter((e) => {
+    if (e.to.trim().toLowerCase() === own) return true
+    return e.audience.kind === 'team-managers' && viewer.managesTeam && e.audience.teamId === viewer.teamId
+  })
+}
+
+/** Absolute link to a console path under the configured public origin (never a request's Host). */
+export function consoleLink(path: string, publicUrl: string): string {
+  // A path like `//host/x` would leave the origin; links are built from our own paths only.
+  if (!path.startsWith('/') || path.startsWith('//')) throw new Error(`consoleLink needs an absolute path, got ${path}`)
+  return new URL(path, publicUrl).toString()
 }

@@ -62,8 +62,8 @@ export async function listInvites(deps: { db: Db }, actor: Actor, page: PageRequ
 export interface CreateInviteInput {
   email: string
   role: Role
-  /** Where links point: SWITCHYARD_PUBLIC_URL, else the request's origin (see consoleLink). */
-  linkBase: { publicUrl: string | null; requestUrl: string }
+  /** The console's public origin (ConsoleConfig.publicUrl): where the link points. */
+  publicUrl: string
 }
 
 /**
@@ -103,13 +103,15 @@ export async function createInvite(deps: InviteDeps, actor: Actor, input: Create
     })
     return { invite: created, team: await getTeam(tx, actor.teamId), inviter: await findMembership(tx, actor.teamId, actor.userId) }
   })
-  const link = consoleLink(`/invites/${token}`, input.linkBase)
+  const link = consoleLink(`/invites/${token}`, input.publicUrl)
   const from = inviter ? inviter.user.name || inviter.user.email : 'A team admin'
   await deps.mailer.send({
     to: email,
     subject: `You're invited to ${team?.name ?? 'a team'} on Switchyard`,
     text: `${from} invited you to join ${team?.name ?? 'a team'} on Switchyard as ${input.role}.\n\nAccept within 7 days: ${link}\n\nSign in (or sign up) with ${email} to accept. If you did not expect this, ignore this email.`,
     link,
+    // The inviting team's admins may read it in the outbox: they created the link anyway.
+    audience: { kind: 'team-managers', teamId: actor.teamId },
   })
   return { invite, link }
 }

@@ -16,8 +16,12 @@ export interface ThrottlePolicy {
 const MINUTE = 60_000
 
 export const THROTTLES = {
-  loginAccount: { name: 'login:account', limit: 10, windowMs: 15 * MINUTE },
+  // Login (login-throttle.server.ts): per account *and* source, per source, and an hourly cap
+  // per account over the sources that never logged in to it.
+  loginSource: { name: 'login:account-ip', limit: 10, windowMs: 15 * MINUTE },
   loginIp: { name: 'login:ip', limit: 30, windowMs: 15 * MINUTE },
+  loginAccount: { name: 'login:account', limit: 100, windowMs: 60 * MINUTE },
+  passwordChange: { name: 'password-change:account', limit: 10, windowMs: 15 * MINUTE },
   signupAccount: { name: 'signup:account', limit: 5, windowMs: 15 * MINUTE },
   signupIp: { name: 'signup:ip', limit: 20, windowMs: 60 * MINUTE },
   resetAccount: { name: 'reset:account', limit: 5, windowMs: 15 * MINUTE },
@@ -27,7 +31,7 @@ export const THROTTLES = {
 export type ThrottleResult = { allowed: true } | { allowed: false; retryAfterSeconds: number }
 
 /** Subjects (emails, IPs) are stored hashed: the table holds counters, not personal data. */
-function bucketKey(policy: ThrottlePolicy, subject: string): string {
+export function bucketKey(policy: ThrottlePolicy, subject: string): string {
   const digest = encodeHexLowerCase(sha256(new TextEncoder().encode(subject.trim().toLowerCase())))
   return `${policy.name}:${digest.slice(0, 32)}`
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { newId } from '@switchyard/shared/ids'
 import type { Db, Role } from '../lib/db.server.ts'
 import type { Actor } from '../services/admin-auth.server.ts'
+import type { EmailMessage } from '../services/email.server.ts'
 import { createMembership, createTeam } from '../models/team.server.ts'
 import { createUser } from '../models/user.server.ts'
 import { seedToken, uniqueEmail } from './fixtures.ts'
@@ -46,10 +47,10 @@ export async function seedRoleTeam(db: Db): Promise<SeededRoleTeam> {
 
 /** A mailer that keeps what it was asked to send. */
 export function recordingMailer() {
-  const sent: { to: string; subject: string; text: string; link: string }[] = []
+  const sent: EmailMessage[] = []
   return {
     sent,
-    async send(message: { to: string; subject: string; text: string; link: string }) {
+    async send(message: EmailMessage) {
       sent.push(message)
     },
   }

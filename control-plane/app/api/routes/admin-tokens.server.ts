@@ -12,6 +12,7 @@ export function toAdminTokenResource(row: AdminTokenView): AdminTokenResource {
     userId: row.userId,
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
   }
 }
 

@@ -22,8 +22,7 @@ export async function listInvites({ services, actor, url }: RouteContext) {
 
 export async function postInvite({ services, actor, request }: RouteContext) {
   const body = await parseJsonBody(request, CreateInviteBody)
-  const linkBase = { publicUrl: services.config.publicUrl, requestUrl: request.url }
-  const { invite, link } = await createInvite(services, actor, { ...body, linkBase })
+  const { invite, link } = await createInvite(services, actor, { ...body, publicUrl: services.config.publicUrl })
   return json({ ...toInviteResource(invite), url: link }, 201)
 }
 

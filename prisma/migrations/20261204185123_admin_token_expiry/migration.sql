@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "admin_tokens" ADD COLUMN     "expires_at" TIMESTAMP(3);
