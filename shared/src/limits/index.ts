@@ -1,0 +1,5 @@
+export * from './ports.ts'
+export * from './period.ts'
+export { tightest } from './rules.ts'
+export * from './memory.ts'
+export * from './redis.ts'
