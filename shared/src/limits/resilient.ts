@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto'
+import {
+  AdmitRequestSchema,
+  type AdmitResult,
+  type BudgetRule,
+  BudgetRuleSchema,
+  type BudgetState,
+  type LeaseRef,
+  type LeaseRenewal,
+  type Limits,
+  LimitsInputError,
+  parseOrThrow,
+  type RateAdjustment,
+  type RateState,
+  type Reservation,
+  type ReservedBudget,
+  type ReserveRequest,
+  ReserveRequestSchema,
+  type ReserveResult,
+  type SettleResult,
+} from './ports.ts'
+import { budgetState, reservedBudgets } from './rules.ts'
+
+// Redis unreachable → never unlimited, never an outage (G-REL-05, G-REL-19, G-BUD-04): rates and
+// leases fall back to this replica's share (limit ÷ replicas) in the memory twin; budgets to a
+// conservative local allowance: min(last-known remaining, fraction × limit) ÷ replicas, then closed.
+// Spend settled meanwhile is replayed into Redis when it answers again.
+
+export interface ResilientLimitsOptions {
+  /** The replica count the snapshot declares. */
+  replicas: number
+  /** Share of a budget's limit all replicas together may spend while Redis is away (G-BUD-04: ≤ 5 %). */
+  budgetAllowanceFraction?: number
+  /** How often, while degraded, to ask Redis whether it is back. */
+  probeIntervalMs?: number
+}
+
+export interface ResilientLimits extends Limits {
+  /** True while calls are served by local limits (for /readyz details). */
+  readonly degraded: boolean
+}
+
+const DEGRADED_SUFFIX = /#degraded-\d+$/
+const LAST_KNOWN_MAX = 100_000
+
+class ResilientLimitsImpl implements ResilientLimits {
+  readonly kind = 'resilient' as const
+  private degradedSince: number | null = null
+  private episode = 0
+  private lastProbe = 0
+  private probing: Promise<void> | null = null
+  /** limit − spent − reserved per budget window, as Redis last answered. */
+  private readonly lastKnown = new Map<string, number>()
+  /** Spend not yet in Redis, summed per set of budget windows: replayed on recovery. */
+  private readonly unsynced = new Map<string, { budgets: ReservedBudget[]; actual: number }>()
+  /** The shared budget windows of reservations made locally, by id, for the replay into Redis. */
+  private readonly localOrigins = new Map<string, ReservedBudget[]>()
+  private readonly allowance: number
+  private readonly probeIntervalMs: number
+
+  constructor(
+    private readonly shared: Limits,
+    private readonly local: Limits,
+    private readonly options: ResilientLimitsOptions,
+  ) {
+    if (!Number.isInteger(options.replicas) || options.replicas < 1) throw new LimitsInputError('replicas must be a positive integer')
+    this.allowance = Math.min(Math.max(options.budgetAllowanceFraction ?? 0.05, 0), 1)
+    this.probeIntervalMs = options.probeIntervalMs ?? 1000
+  }
+
+  get degraded(): boolean {
+    return this.degradedSince !== null
+  }
+
+  async admit(request: Parameters<Limits['admit']>[0]): Promise<AdmitResult> {
+    const parsed = parseOrThrow(AdmitRequestSchema, request)
+    return this.run(
+      () => this.shared.admit(parsed),
+      () =>
+        this.local.admit({
+          rates: parsed.rates.map((r) => ({ ...r, limit: this.share(r.limit) })),
+          leases: parsed.leases.map((l) => ({ ...l, limit: this.share(l.limit) })),
+        }),
+    )
+  }
+
+  adjust(adjustment: RateAdjustment): Promise<RateState> {
+    return this.run(
+      () => this.shared.adjust(adjustment),
+      () => this.local.adjust({ ...adjustment, limit: this.share(adjustment.limit) }),
+    )
+  }
+
+  renewLease(renewal: LeaseRenewal): Promise<boolean> {
+    // While Redis is away a lease taken there cannot be checked; it expires by itself anyway, so
+    // a running stream is not told to stop.
+    return this.run(
+      () => this.shared.renewLease(renewal),
+      async () => (await this.local.renewLease(renewal)) || true,
+    )
+  }
+
+  async releaseLease(lease: LeaseRef): Promise<void> {
+    await this.local.releaseLease(lease)
+    // A Redis lease whose release is lost here heals at its TTL.
+    await this.run(
+      () => this.shared.releaseLease(lease),
+      async () => {},
+    )
+  }
+
+  countLeases(key: string): Promise<number> {
+    return this.run(
+      () => this.shared.countLeases(key),
+      () => this.local.countLeases(key),
+    )
+  }
+
+  async reserve(request: ReserveRequest): Promise<ReserveResult> {
+    const parsed = parseOrThrow(ReserveRequestSchema, request)
+    return this.run(
+      async () => {
+        const result = await this.shared.reserve(parsed)
+        this.remember(result.budgets)
+        return result
+      },
+      async () => {
+        const windows = reservedBudgets(parsed.budgets, Date.now())
+        const budgets = parsed.budgets.map((rule, i) => ({ ...rule, key: this.localKey(rule.key), limit: this.localAllowance(windows[i] as ReservedBudget) }))
+        const result = await this.local.reserve({ ...parsed, budgets })
+        if (result.ok) this.rememberOrigin(parsed.id, windows)
+        return result.ok ? { ...result, budgets: result.budgets.map(sharedKey) } : { ...result, subject: stripSuffix(result.subject), budgets: result.budgets.map(sharedKey) }
+      },
+    )
+  }
+
+  async settle(reservation: Reservation, actualCost: number): Promise<SettleResult> {
+    if (reservation.store === 'memory') {
+      const result = await this.local.settle(reservation, actualCost)
+      const origin = this.localOrigins.get(reservation.id)
+      this.localOrigins.delete(reservation.id)
+      if (result.applied) this.owe(origin ?? reservation.budgets.map((b) => ({ ...b, key: stripSuffix(b.key) })), actualCost)
+      // Alerts are judged on shared spend: the replay into Redis reports them, not the local allowance.
+      return { ...result, budgets: result.budgets.map((b) => ({ ...sharedKey(b), crossed: [] })) }
+    }
+    return this.run(
+      async () => {
+        const result = await this.shared.settle(reservation, actualCost)
+        this.remember(result.budgets)
+        return result
+      },
+      async () => {
+        this.owe(reservation.budgets, actualCost)
+        return { applied: true, budgets: reservation.budgets.map((b) => ({ ...this.estimate(b), crossed: [] })) }
+      },
+    )
+  }
+
+  async release(reservation: Reservation): Promise<void> {
+    if (reservation.store === 'memory') {
+      this.localOrigins.delete(reservation.id)
+      return this.local.release(reservation)
+    }
+    // A Redis reservation whose release is lost here expires at its TTL.
+    await this.run(
+      () => this.shared.release(reservation),
+      async () => {},
+    )
+  }
+
+  async budgetStatus(rule: BudgetRule): Promise<BudgetState> {
+    return this.run(
+      async () => {
+        const state = await this.shared.budgetStatus(rule)
+        this.remember([state])
+        return state
+      },
+      async () => {
+        const parsed = parseOrThrow(BudgetRuleSchema, rule)
+        const [budget] = reservedBudgets([parsed], Date.now()) as [ReservedBudget]
+        const local = await this.local.budgetStatus({ ...parsed, key: this.localKey(parsed.key) })
+        const known = this.estimate(budget)
+        return budgetState(budget, known.spent + local.spent, known.reserved + local.reserved)
+      },
+    )
+  }
+
+  /** Always true: local limits keep answering. While degraded, also checks whether Redis is back. */
+  async ping(): Promise<boolean> {
+    if (this.degraded) await this.probe()
+    return true
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.shared.close(), this.local.close()])
+  }
+
+  private async run<T>(viaShared: () => Promise<T>, viaLocal: () => Promise<T>): Promise<T> {
+    if (this.degraded) {
+      if (Date.now() - this.lastProbe >= this.probeIntervalMs) void this.probe()
+      return viaLocal()
+    }
+    try {
+      return await viaShared()
+    } catch (err) {
+      if (err instanceof LimitsInputError) throw err
+      this.degradedSince = Date.now()
+      this.lastProbe = this.degradedSince
+      // A fresh local allowance per outage: each one is bounded on its own.
+      this.episode += 1
+      return viaLocal()
+    }
+  }
+
+  private probe(): Promise<void> {
+    this.probing ??= (async () => {
+      this.lastProbe = Date.now()
+      if (!(await this.shared.ping())) return
+      for (const [id, owed] of this.unsynced) {
+        // An id never reserved in Redis: settle adds the actual, as for a reservation that expired.
+        const reservation: Reservation = { id: `replay-${randomUUID()}`, amount: 0, ttlMs: 60_000, store: 'redis', budgets: owed.budgets }
+        try {
+          this.remember((await this.shared.settle(reservation, owed.actual)).budgets)
+        } catch {
+          return
+        }
+        this.unsynced.delete(id)
+      }
+      this.degradedSince = null
+    })().finally(() => {
+      this.probing = null
+    })
+    return this.probing
+  }
+
+  private share(limit: number): number {
+    return Math.max(1, Math.floor(limit / this.options.replicas))
+  }
+
+  private localKey(key: string): string {
+    return `${key}#degraded-${this.episode}`
+  }
+
+  private localAllowance(budget: ReservedBudget): number {
+    const remaining = Math.max(0, this.lastKnown.get(windowId(budget)) ?? budget.limit)
+    return Math.floor(Math.min(remaining, this.allowance * budget.limit) / this.options.replicas)
+  }
+
+  private remember(states: readonly BudgetState[]): void {
+    if (this.lastKnown.size > LAST_KNOWN_MAX) this.lastKnown.clear()
+    for (const s of states) this.lastKnown.set(windowId(s), s.limit - s.spent - s.reserved)
+  }
+
+  private rememberOrigin(id: string, budgets: ReservedBudget[]): void {
+    // Reservations never settled nor released would pile up: the oldest go first.
+    if (this.localOrigins.size >= LAST_KNOWN_MAX) this.localOrigins.delete(this.localOrigins.keys().next().value ?? '')
+    this.localOrigins.set(id, budgets)
+  }
+
+  private estimate(budget: ReservedBudget): BudgetState {
+    const remaining = this.lastKnown.get(windowId(budget)) ?? budget.limit
+    return budgetState(budget, Math.max(0, budget.limit - remaining), 0)
+  }
+
+  private owe(budgets: ReservedBudget[], actual: number): void {
+    if (actual === 0) return
+    const id = budgets.map(windowId).join('\n')
+    const owed = this.unsynced.get(id)
+    if (owed) owed.actual += actual
+    else this.unsynced.set(id, { budgets, actual })
+  }
+}
+
+function windowId(budget: { key: string; windowStart: number }): string {
+  return `${budget.key}|${budget.windowStart}`
+}
+
+function stripSuffix(key: string): string {
+  return key.replace(DEGRADED_SUFFIX, '')
+}
+
+function sharedKey<T extends { key: string }>(state: T): T {
+  return { ...state, key: stripSuffix(state.key) }
+}
+
+export function createResilientLimits(redisLimits: Limits, memoryLimits: Limits, options: ResilientLimitsOptions): ResilientLimits {
+  return new ResilientLimitsImpl(redisLimits, memoryLimits, options)
+}
