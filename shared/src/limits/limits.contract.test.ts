@@ -48,9 +48,9 @@ describe.each(Object.keys(factories))('%s limits', (kind) => {
     it('refills at the rate, and admits the full limit again once the window has passed', async () => {
       const limits = make(kind)
       const first = countOk(await times(150, () => limits.admit({ rates: [rate('key')] })))
-      // A 1 s window refills one call per 10 ms, so a slow burst may see one or two more.
+      // A 1 s window refills one call per 10 ms, so a burst slowed by a busy machine sees a few more.
       expect(first).toBeGreaterThanOrEqual(100)
-      expect(first).toBeLessThanOrEqual(103)
+      expect(first).toBeLessThanOrEqual(110)
       await sleep(300)
       const refill = countOk(await times(50, () => limits.admit({ rates: [rate('key')] })))
       expect(refill).toBeGreaterThanOrEqual(25)
@@ -58,7 +58,7 @@ describe.each(Object.keys(factories))('%s limits', (kind) => {
       await sleep(1100)
       const again = countOk(await times(150, () => limits.admit({ rates: [rate('key')] })))
       expect(again).toBeGreaterThanOrEqual(100)
-      expect(again).toBeLessThanOrEqual(103)
+      expect(again).toBeLessThanOrEqual(110)
     })
 
     it('tells the retry-after of a rejection and the remaining/reset for the headers', async () => {
@@ -143,22 +143,23 @@ describe.each(Object.keys(factories))('%s limits', (kind) => {
 
     it('frees the slot of a lease never released once its TTL passes; renewing extends it', async () => {
       const limits = make(kind)
-      expect((await limits.admit({ leases: [lease('streaming', 300, 2)] })).ok).toBe(true)
-      expect((await limits.admit({ leases: [lease('abandoned', 300, 2)] })).ok).toBe(true)
-      expect((await limits.admit({ leases: [lease('third', 300, 2)] })).ok).toBe(false)
-      await sleep(150)
-      expect(await limits.renewLease({ key: 'conc', id: 'streaming', ttlMs: 600 })).toBe(true)
+      expect((await limits.admit({ leases: [lease('streaming', 600, 2)] })).ok).toBe(true)
+      expect((await limits.admit({ leases: [lease('abandoned', 600, 2)] })).ok).toBe(true)
+      expect((await limits.admit({ leases: [lease('third', 600, 2)] })).ok).toBe(false)
       await sleep(300)
+      expect(await limits.renewLease({ key: 'conc', id: 'streaming', ttlMs: 1200 })).toBe(true)
+      await sleep(600)
       expect(await limits.countLeases('conc')).toBe(1)
-      expect((await limits.admit({ leases: [lease('third', 300, 2)] })).ok).toBe(true)
-      expect(await limits.renewLease({ key: 'conc', id: 'abandoned', ttlMs: 600 })).toBe(false)
+      expect((await limits.admit({ leases: [lease('third', 600, 2)] })).ok).toBe(true)
+      expect(await limits.renewLease({ key: 'conc', id: 'abandoned', ttlMs: 1200 })).toBe(false)
     })
 
     it('leaves 0 leases after 100 acquire-then-abandon cycles once the TTL passes', async () => {
       const limits = make(kind)
-      for (let i = 0; i < 100; i++) expect((await limits.admit({ leases: [lease(`spec-${i}`, 200, 100)] })).ok).toBe(true)
-      expect((await limits.admit({ leases: [lease('one-too-many', 200, 100)] })).ok).toBe(false)
-      await sleep(300)
+      // Speculative streams opened and aborted without a release (litellm#27955).
+      expect(countOk(await times(100, (i) => limits.admit({ leases: [lease(`spec-${i}`, 1000, 100)] })))).toBe(100)
+      expect((await limits.admit({ leases: [lease('one-too-many', 1000, 100)] })).ok).toBe(false)
+      await sleep(1100)
       expect(await limits.countLeases('conc')).toBe(0)
       expect(countOk(await times(100, (i) => limits.admit({ leases: [lease(`next-${i}`, 200, 100)] })))).toBe(100)
     })
@@ -200,9 +201,9 @@ describe.each(Object.keys(factories))('%s limits', (kind) => {
 
     it('expires a reservation never settled, and still counts a settle that comes after expiry, once', async () => {
       const limits = make(kind)
-      const r = await limits.reserve({ id: 'crashed', amount: 0.6 * USD, ttlMs: 200, budgets: [budget()] })
-      expect((await limits.reserve({ id: 'other', amount: 0.6 * USD, ttlMs: 200, budgets: [budget()] })).ok).toBe(false)
-      await sleep(300)
+      const r = await limits.reserve({ id: 'crashed', amount: 0.6 * USD, ttlMs: 500, budgets: [budget()] })
+      expect((await limits.reserve({ id: 'other', amount: 0.6 * USD, ttlMs: 500, budgets: [budget()] })).ok).toBe(false)
+      await sleep(600)
       expect(await limits.budgetStatus(budget())).toMatchObject({ spent: 0, reserved: 0 })
       if (!r.ok) throw new Error('unreachable')
       expect((await limits.settle(r.reservation, 0.3 * USD)).applied).toBe(true)
@@ -244,6 +245,30 @@ describe.each(Object.keys(factories))('%s limits', (kind) => {
       const at08 = results.find((s) => s.budgets[0]?.crossed.includes(0.8))
       expect(at08?.budgets[0]?.spent).toBe(0.8 * USD)
       expect((await limits.budgetStatus(rule)).over).toBe(true)
+    })
+
+    it('admits rates, a lease and a reservation in one call, all-or-nothing', async () => {
+      const limits = make(kind)
+      const rpm = { key: 'vk:rpm', periodMs: 60_000, limit: 10, cost: 1 }
+      const request = (id: string, amount: number, rateLimit = 10) => ({
+        rates: [{ ...rpm, limit: rateLimit }],
+        leases: [{ key: 'vk:conc', limit: 5, id, ttlMs: 60_000 }],
+        reserve: { id, amount, ttlMs: 60_000, budgets: [budget({ period: 'day', timeZone: 'UTC' })] },
+      })
+      const first = await limits.admit(request('c1', 0.6 * USD))
+      expect(first).toMatchObject({ ok: true, rates: [{ remaining: 9 }], leases: [{ remaining: 4 }], budgets: [{ reserved: 0.6 * USD }] })
+      expect(first.ok && first.reservation?.id).toBe('c1')
+      // Over the budget: no rate, no lease is taken.
+      const broke = await limits.admit(request('c2', 0.6 * USD))
+      expect(broke).toMatchObject({ ok: false, kind: 'budget', subject: 'team', rates: [{ remaining: 9 }], leases: [{ remaining: 4 }] })
+      // A daily budget tells to come back when its day ends.
+      if (!broke.ok) expect(Math.abs((broke.retryAfterMs ?? 0) - ((broke.budgets[0]?.windowEnd ?? 0) - Date.now()))).toBeLessThan(1000)
+      expect(await limits.countLeases('vk:conc')).toBe(1)
+      // Over a rate: nothing is reserved.
+      const limited = await limits.admit(request('c3', 0.1 * USD, 1))
+      expect(limited).toMatchObject({ ok: false, kind: 'rate', subject: 'vk:rpm' })
+      expect(await limits.budgetStatus(budget({ period: 'day', timeZone: 'UTC' }))).toMatchObject({ reserved: 0.6 * USD })
+      expect(await limits.countLeases('vk:conc')).toBe(1)
     })
 
     it('refuses malformed input with a LimitsInputError: money is integer nano-USD', async () => {

@@ -11,6 +11,31 @@ local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local nowMs = math.floor(now)
 `
 
+// A budget window is a hash (spent, reserved, r:<id> = amount or 'x' once settled/released,
+// a:<fraction> once alerted) and a zset of reservation ids scored by expiry. Expired ids are
+// pruned first, so a crashed replica's reservation stops counting at its TTL by itself.
+const PRUNE = `
+local function prune(h, z)
+  local expired = redis.call('ZRANGEBYSCORE', z, '-inf', nowMs)
+  if #expired == 0 then return end
+  for _, id in ipairs(expired) do
+    local amount = redis.call('HGET', h, 'r:' .. id)
+    if amount and amount ~= 'x' and amount ~= '0' then redis.call('HINCRBY', h, 'reserved', '-' .. amount) end
+    redis.call('HDEL', h, 'r:' .. id)
+  end
+  redis.call('ZREMRANGEBYSCORE', z, '-inf', nowMs)
+end
+local function keep(h, z, expiry)
+  if expiry ~= '0' then
+    redis.call('PEXPIREAT', h, expiry)
+    redis.call('PEXPIREAT', z, expiry)
+  end
+end
+local function num(h, field)
+  return tonumber(redis.call('HGET', h, field) or '0')
+end
+`
+
 const GCRA_REMAINING = `
 local function remaining(period, T, tat)
   if tat < now then tat = now end
@@ -18,75 +43,6 @@ local function remaining(period, T, tat)
   if r < 0 then r = 0 end
   return r
 end
-`
-
-/**
- * KEYS: the rate keys, then the lease keys. ARGV: #rates, epsilon, then (periodMs, limit, cost)
- * per rate, then (limit, id, ttlMs) per lease. Checks every subject first and changes state only
- * when all admit. Returns {ok, failing index (1-based over KEYS), retry-after ms (-1: never)},
- * then (remaining, resetMs) per rate and remaining per lease.
- */
-export const ADMIT = `${NOW}${GCRA_REMAINING}
-local nr = tonumber(ARGV[1])
-local eps = tonumber(ARGV[2])
-local nl = #KEYS - nr
-local fail, failRetry = 0, 0
-local function worse(i, retry)
-  if fail == 0 or (failRetry ~= -1 and (retry == -1 or retry > failRetry)) then fail = i; failRetry = retry end
-end
-local tats, newTats, live, held = {}, {}, {}, {}
-for i = 1, nr do
-  local a = 2 + (i - 1) * 3
-  local period, limit, cost = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
-  local tat = tonumber(redis.call('GET', KEYS[i])) or now
-  if tat < now then tat = now end
-  tats[i] = tat
-  newTats[i] = tat + cost * period / limit
-  if cost > limit then worse(i, -1)
-  elseif newTats[i] - now > period + eps then worse(i, math.ceil(newTats[i] - period - now)) end
-end
-for j = 1, nl do
-  local k = KEYS[nr + j]
-  local a = 2 + nr * 3 + (j - 1) * 3
-  local limit, id = tonumber(ARGV[a + 1]), ARGV[a + 2]
-  live[j] = redis.call('ZCOUNT', k, '(' .. nowMs, '+inf')
-  local mine = tonumber(redis.call('ZSCORE', k, id))
-  held[j] = mine ~= nil and mine > nowMs
-  if not held[j] and live[j] >= limit then
-    local first = redis.call('ZRANGEBYSCORE', k, '(' .. nowMs, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-    worse(nr + j, math.max(1, math.ceil(tonumber(first[2]) - now)))
-  end
-end
-local ok = fail == 0
-local out = {ok and 1 or 0, fail, failRetry}
-for i = 1, nr do
-  local a = 2 + (i - 1) * 3
-  local period, limit = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
-  local tat = tats[i]
-  if ok then
-    tat = newTats[i]
-    if tat > now then
-      redis.call('SET', KEYS[i], string.format('%.17g', tat), 'PX', string.format('%d', math.ceil(tat - now) + 1000))
-    end
-  end
-  out[#out + 1] = remaining(period, period / limit, tat)
-  out[#out + 1] = math.ceil(tat - now)
-end
-for j = 1, nl do
-  local k = KEYS[nr + j]
-  local a = 2 + nr * 3 + (j - 1) * 3
-  local limit, id, ttl = tonumber(ARGV[a + 1]), ARGV[a + 2], tonumber(ARGV[a + 3])
-  local free = limit - live[j]
-  if ok then
-    redis.call('ZREMRANGEBYSCORE', k, '-inf', nowMs)
-    redis.call('ZADD', k, string.format('%d', nowMs + ttl), id)
-    if redis.call('PTTL', k) < ttl then redis.call('PEXPIRE', k, ttl) end
-    if not held[j] then free = free - 1 end
-  end
-  if free < 0 then free = 0 end
-  out[#out + 1] = free
-end
-return out
 `
 
 /** KEYS[1] rate key; ARGV periodMs, limit, delta (negative refunds, clamped at empty). Returns {remaining, resetMs}. */
@@ -118,63 +74,92 @@ export const COUNT_LEASES = `${NOW}
 return redis.call('ZCOUNT', KEYS[1], '(' .. nowMs, '+inf')
 `
 
-// A budget window is a hash (spent, reserved, r:<id> = amount or 'x' once settled/released,
-// a:<fraction> once alerted) and a zset of reservation ids scored by expiry. Expired ids are
-// pruned first, so a crashed replica's reservation stops counting at its TTL by itself.
-const PRUNE = `
-local function prune(h, z)
-  local expired = redis.call('ZRANGEBYSCORE', z, '-inf', nowMs)
-  if #expired == 0 then return end
-  for _, id in ipairs(expired) do
-    local amount = redis.call('HGET', h, 'r:' .. id)
-    if amount and amount ~= 'x' and amount ~= '0' then redis.call('HINCRBY', h, 'reserved', '-' .. amount) end
-    redis.call('HDEL', h, 'r:' .. id)
-  end
-  redis.call('ZREMRANGEBYSCORE', z, '-inf', nowMs)
-end
-local function keep(h, z, expiry)
-  if expiry ~= '0' then
-    redis.call('PEXPIREAT', h, expiry)
-    redis.call('PEXPIREAT', z, expiry)
-  end
-end
-local function num(h, field)
-  return tonumber(redis.call('HGET', h, field) or '0')
-end
-`
-
 /**
- * KEYS (hash, zset) per budget; ARGV id, amount, ttlMs, then (limit, hard 1|0, expiry epoch ms or 0)
- * per budget. All-or-nothing over the hard budgets. Returns {ok, failing budget (1-based)}, then
- * (spent, reserved) per budget.
+ * The request's whole admission. KEYS: rate keys, lease keys, then (hash, zset) per budget.
+ * ARGV: #rates, #leases, #budgets, epsilon; (periodMs, limit, cost) per rate; (limit, id, ttlMs)
+ * per lease; reservation id, amount, ttlMs; (limit, hard 1|0, expiry epoch ms or 0) per budget.
+ * Checks every subject first and changes state only when all admit. Returns {ok, failing subject
+ * (1-based over rates, leases, budgets), retry-after ms (-1: waiting cannot tell)}, then
+ * (remaining, resetMs) per rate, remaining per lease, (spent, reserved) per budget.
  */
-export const RESERVE = `${NOW}${PRUNE}
-local id, amount, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local n = #KEYS / 2
-local out, fresh, fail = {0, 0}, {}, 0
-for i = 1, n do
-  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
-  local a = 3 + (i - 1) * 3
-  prune(h, z)
-  local spent, reserved = num(h, 'spent'), num(h, 'reserved')
-  fresh[i] = redis.call('HEXISTS', h, 'r:' .. id) == 0
-  if fail == 0 and ARGV[a + 2] == '1' and fresh[i] and spent + reserved + tonumber(amount) > tonumber(ARGV[a + 1]) then fail = i end
-  out[2 * i + 1] = spent
-  out[2 * i + 2] = reserved
+export const ADMIT = `${NOW}${GCRA_REMAINING}${PRUNE}
+local nr, nl, nb, eps = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local la, ba = 4 + nr * 3, 4 + nr * 3 + nl * 3
+local id, amount, ttl = ARGV[ba + 1], ARGV[ba + 2], tonumber(ARGV[ba + 3])
+local fail, failRetry = 0, 0
+local function worse(i, retry)
+  if fail == 0 or (failRetry ~= -1 and (retry == -1 or retry > failRetry)) then fail = i; failRetry = retry end
 end
-if fail > 0 then
-  out[2] = fail
-  return out
+local tats, newTats, live, held, spent, reserved, fresh = {}, {}, {}, {}, {}, {}, {}
+for i = 1, nr do
+  local a = 4 + (i - 1) * 3
+  local period, limit, cost = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+  local tat = tonumber(redis.call('GET', KEYS[i])) or now
+  if tat < now then tat = now end
+  tats[i] = tat
+  newTats[i] = tat + cost * period / limit
+  if cost > limit then worse(i, -1)
+  elseif newTats[i] - now > period + eps then worse(i, math.ceil(newTats[i] - period - now)) end
 end
-out[1] = 1
-for i = 1, n do
-  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
-  if fresh[i] then
-    redis.call('HSET', h, 'r:' .. id, amount)
-    out[2 * i + 2] = redis.call('HINCRBY', h, 'reserved', amount)
-    redis.call('ZADD', z, string.format('%d', nowMs + ttl), id)
+for j = 1, nl do
+  local k = KEYS[nr + j]
+  local a = la + (j - 1) * 3
+  live[j] = redis.call('ZCOUNT', k, '(' .. nowMs, '+inf')
+  local mine = tonumber(redis.call('ZSCORE', k, ARGV[a + 2]))
+  held[j] = mine ~= nil and mine > nowMs
+  if not held[j] and live[j] >= tonumber(ARGV[a + 1]) then
+    local first = redis.call('ZRANGEBYSCORE', k, '(' .. nowMs, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    worse(nr + j, math.max(1, math.ceil(tonumber(first[2]) - now)))
   end
-  keep(h, z, ARGV[3 + (i - 1) * 3 + 3])
+end
+for b = 1, nb do
+  local h, z = KEYS[nr + nl + 2 * b - 1], KEYS[nr + nl + 2 * b]
+  local a = ba + 3 + (b - 1) * 3
+  prune(h, z)
+  spent[b], reserved[b] = num(h, 'spent'), num(h, 'reserved')
+  fresh[b] = redis.call('HEXISTS', h, 'r:' .. id) == 0
+  if ARGV[a + 2] == '1' and fresh[b] and spent[b] + reserved[b] + tonumber(amount) > tonumber(ARGV[a + 1]) then worse(nr + nl + b, -1) end
+end
+local ok = fail == 0
+local out = {ok and 1 or 0, fail, failRetry}
+for i = 1, nr do
+  local a = 4 + (i - 1) * 3
+  local period, limit = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  local tat = tats[i]
+  if ok then
+    tat = newTats[i]
+    if tat > now then
+      redis.call('SET', KEYS[i], string.format('%.17g', tat), 'PX', string.format('%d', math.ceil(tat - now) + 1000))
+    end
+  end
+  out[#out + 1] = remaining(period, period / limit, tat)
+  out[#out + 1] = math.ceil(tat - now)
+end
+for j = 1, nl do
+  local k = KEYS[nr + j]
+  local a = la + (j - 1) * 3
+  local free, lttl = tonumber(ARGV[a + 1]) - live[j], tonumber(ARGV[a + 3])
+  if ok then
+    redis.call('ZREMRANGEBYSCORE', k, '-inf', nowMs)
+    redis.call('ZADD', k, string.format('%d', nowMs + lttl), ARGV[a + 2])
+    if redis.call('PTTL', k) < lttl then redis.call('PEXPIRE', k, lttl) end
+    if not held[j] then free = free - 1 end
+  end
+  if free < 0 then free = 0 end
+  out[#out + 1] = free
+end
+for b = 1, nb do
+  local h, z = KEYS[nr + nl + 2 * b - 1], KEYS[nr + nl + 2 * b]
+  if ok then
+    if fresh[b] then
+      redis.call('HSET', h, 'r:' .. id, amount)
+      reserved[b] = redis.call('HINCRBY', h, 'reserved', amount)
+      redis.call('ZADD', z, string.format('%d', nowMs + ttl), id)
+    end
+    keep(h, z, ARGV[ba + 3 + (b - 1) * 3 + 3])
+  end
+  out[#out + 1] = spent[b]
+  out[#out + 1] = reserved[b]
 end
 return out
 `

@@ -1,4 +1,5 @@
 import {
+  type AdmitRequest,
   AdmitRequestSchema,
   type AdmitResult,
   type BudgetRule,
@@ -11,6 +12,7 @@ import {
   LeaseRenewalSchema,
   type LeaseState,
   type Limits,
+  type ParsedAdmitRequest,
   parseOrThrow,
   type RateAdjustment,
   RateAdjustmentSchema,
@@ -18,11 +20,11 @@ import {
   type Reservation,
   type ReservedBudget,
   type ReserveRequest,
-  ReserveRequestSchema,
   type ReserveResult,
   type SettleResult,
 } from './ports.ts'
-import { alertThreshold, budgetState, GCRA_EPSILON_MS, reservedBudgets, windowExpiry } from './rules.ts'
+import { ExpiringMap } from './expiring-map.ts'
+import { alertThreshold, budgetRetryAfter, budgetState, GCRA_EPSILON_MS, reservedBudgets, reserveVia, windowExpiry } from './rules.ts'
 
 // The in-memory twin of redis.ts: the same algorithms (GCRA, leases, reservations) on Maps. One
 // JS turn is atomic, so each method is the twin of one Lua script; keep the two in step.
@@ -31,7 +33,7 @@ interface BudgetWindow {
   spent: number
   reserved: number
   /** Live reservations (amount) and tombstones of settled/released ones (null), by id. */
-  entries: Map<string, { amount: number | null; expiresAt: number }>
+  entries: ExpiringMap<number | null>
   alerted: Set<number>
   expiresAt: number | null
 }
@@ -40,8 +42,16 @@ const SWEEP_EVERY = 1024
 
 interface AdmitFailure {
   subject: string
-  kind: 'rate' | 'lease'
-  retryAfterMs: number | null
+  kind: 'rate' | 'lease' | 'budget'
+  /** Milliseconds to wait; null when waiting cannot tell (the Lua's -1). */
+  wait: number | null
+  budget?: ReservedBudget
+}
+
+/** One kind of subject checked: its states, and the change to make once every subject admits. */
+interface Check<S> {
+  states: S[]
+  apply: () => void
 }
 
 export interface MemoryLimitsOptions {
@@ -52,54 +62,91 @@ export interface MemoryLimitsOptions {
 class MemoryLimits implements Limits {
   readonly kind = 'memory' as const
   private readonly tats = new Map<string, number>()
-  private readonly leases = new Map<string, Map<string, number>>()
+  private readonly leases = new Map<string, ExpiringMap<true>>()
   private readonly windows = new Map<string, BudgetWindow>()
   private operations = 0
 
   constructor(private readonly clock: () => number) {}
 
-  async admit(request: Parameters<Limits['admit']>[0]): Promise<AdmitResult> {
-    const { rates, leases } = parseOrThrow(AdmitRequestSchema, request)
+  async admit(request: AdmitRequest): Promise<AdmitResult> {
+    const parsed = parseOrThrow(AdmitRequestSchema, request)
     const now = this.tick()
-    // The subject to report is the one to wait longest for (null: never fits).
     const failures: AdmitFailure[] = []
+    // The subject to report is the one to wait longest for (null: waiting cannot tell), as in Lua.
     const worse = (f: AdmitFailure) => {
       const current = failures[0]
-      if (!current || (current.retryAfterMs !== null && (f.retryAfterMs === null || f.retryAfterMs > current.retryAfterMs))) failures[0] = f
+      if (!current || (current.wait !== null && (f.wait === null || f.wait > current.wait))) failures[0] = f
     }
-    const rateStates: RateState[] = []
+    const rates = this.checkRates(parsed.rates, now, worse)
+    const leases = this.checkLeases(parsed.leases, now, worse)
+    const budgets = this.checkBudgets(parsed.reserve, now, worse)
+    const failure = failures[0]
+    if (failure) {
+      const retryAfterMs = failure.kind === 'budget' ? budgetRetryAfter(failure.budget) : failure.wait
+      return { ok: false, subject: failure.subject, kind: failure.kind, retryAfterMs, rates: rates.states, leases: leases.states, budgets: budgets.states }
+    }
+    rates.apply()
+    leases.apply()
+    budgets.apply()
+    return { ok: true, rates: rates.states, leases: leases.states, budgets: budgets.states, reservation: budgets.reservation }
+  }
+
+  private checkRates(rates: ParsedAdmitRequest['rates'], now: number, worse: (f: AdmitFailure) => void): Check<RateState> {
     const newTats: number[] = []
-    for (const rate of rates) {
+    const states = rates.map((rate) => {
       const T = rate.periodMs / rate.limit
       const tat = Math.max(this.tats.get(rate.key) ?? now, now)
       const newTat = tat + rate.cost * T
       newTats.push(newTat)
-      if (rate.cost > rate.limit) worse({ subject: rate.key, kind: 'rate', retryAfterMs: null })
-      else if (newTat - now > rate.periodMs + GCRA_EPSILON_MS) worse({ subject: rate.key, kind: 'rate', retryAfterMs: Math.ceil(newTat - rate.periodMs - now) })
-      rateStates.push({ key: rate.key, limit: rate.limit, remaining: gcraRemaining(now, rate.periodMs, T, tat), resetMs: Math.ceil(tat - now) })
-    }
-    const leaseStates: LeaseState[] = []
+      if (rate.cost > rate.limit) worse({ subject: rate.key, kind: 'rate', wait: null })
+      else if (newTat - now > rate.periodMs + GCRA_EPSILON_MS) worse({ subject: rate.key, kind: 'rate', wait: Math.ceil(newTat - rate.periodMs - now) })
+      return { key: rate.key, limit: rate.limit, remaining: gcraRemaining(now, rate.periodMs, T, tat), resetMs: Math.ceil(tat - now) }
+    })
+    const apply = () =>
+      rates.forEach((rate, i) => {
+        const newTat = newTats[i] as number
+        if (newTat > now) this.tats.set(rate.key, newTat)
+        states[i] = { key: rate.key, limit: rate.limit, remaining: gcraRemaining(now, rate.periodMs, rate.periodMs / rate.limit, newTat), resetMs: Math.ceil(newTat - now) }
+      })
+    return { states, apply }
+  }
+
+  private checkLeases(leases: ParsedAdmitRequest['leases'], now: number, worse: (f: AdmitFailure) => void): Check<LeaseState> {
     const held: boolean[] = []
-    for (const lease of leases) {
+    const states = leases.map((lease) => {
       const live = this.liveLeases(lease.key, now)
-      const mine = live.has(lease.id)
+      const mine = live.get(lease.id) !== undefined
       held.push(mine)
-      if (!mine && live.size >= lease.limit) worse({ subject: lease.key, kind: 'lease', retryAfterMs: Math.max(1, Math.ceil(Math.min(...live.values()) - now)) })
-      leaseStates.push({ key: lease.key, limit: lease.limit, remaining: Math.max(0, lease.limit - live.size) })
-    }
-    const failure = failures[0]
-    if (failure) return { ok: false, ...failure, rates: rateStates, leases: leaseStates }
-    rates.forEach((rate, i) => {
-      const newTat = newTats[i] as number
-      if (newTat > now) this.tats.set(rate.key, newTat)
-      rateStates[i] = { ...(rateStates[i] as RateState), remaining: gcraRemaining(now, rate.periodMs, rate.periodMs / rate.limit, newTat), resetMs: Math.ceil(newTat - now) }
+      if (!mine && live.size >= lease.limit) worse({ subject: lease.key, kind: 'lease', wait: Math.max(1, Math.ceil(live.earliestExpiry() - now)) })
+      return { key: lease.key, limit: lease.limit, remaining: Math.max(0, lease.limit - live.size) }
     })
-    leases.forEach((lease, i) => {
-      const live = this.liveLeases(lease.key, now)
-      live.set(lease.id, now + lease.ttlMs)
-      if (!held[i]) (leaseStates[i] as LeaseState).remaining -= 1
+    const apply = () =>
+      leases.forEach((lease, i) => {
+        this.liveLeases(lease.key, now).set(lease.id, true, now + lease.ttlMs)
+        if (!held[i]) (states[i] as LeaseState).remaining -= 1
+      })
+    return { states, apply }
+  }
+
+  private checkBudgets(reserve: ParsedAdmitRequest['reserve'], now: number, worse: (f: AdmitFailure) => void): Check<BudgetState> & { reservation: Reservation | null } {
+    if (!reserve) return { states: [], apply: () => {}, reservation: null }
+    const { id, amount, ttlMs } = reserve
+    const budgets = reservedBudgets(reserve.budgets, now)
+    const windows = budgets.map((budget) => this.window(budget, now))
+    const states = budgets.map((budget, i) => {
+      const w = windows[i] as BudgetWindow
+      if (budget.mode === 'hard' && !w.entries.get(id) && w.spent + w.reserved + amount > budget.limit) worse({ subject: budget.key, kind: 'budget', wait: null, budget })
+      return budgetState(budget, w.spent, w.reserved)
     })
-    return { ok: true, rates: rateStates, leases: leaseStates }
+    const apply = () =>
+      windows.forEach((w, i) => {
+        if (!w.entries.get(id)) {
+          w.entries.set(id, amount, now + ttlMs)
+          w.reserved += amount
+        }
+        states[i] = budgetState(budgets[i] as ReservedBudget, w.spent, w.reserved)
+      })
+    return { states, apply, reservation: { id, amount, ttlMs, store: 'memory', budgets } }
   }
 
   async adjust(adjustment: RateAdjustment): Promise<RateState> {
@@ -116,8 +163,9 @@ class MemoryLimits implements Limits {
     const { key, id, ttlMs } = parseOrThrow(LeaseRenewalSchema, renewal)
     const now = this.tick()
     const live = this.liveLeases(key, now)
-    if (!live.has(id)) return false
-    live.set(id, Math.max(live.get(id) ?? 0, now + ttlMs))
+    const held = live.get(id)
+    if (!held) return false
+    live.set(id, true, Math.max(held.expiresAt, now + ttlMs))
     return true
   }
 
@@ -131,24 +179,7 @@ class MemoryLimits implements Limits {
   }
 
   async reserve(request: ReserveRequest): Promise<ReserveResult> {
-    const { id, amount, ttlMs, budgets: rules } = parseOrThrow(ReserveRequestSchema, request)
-    const now = this.tick()
-    const budgets = reservedBudgets(rules, now)
-    const windows = budgets.map((budget) => this.window(budget, now))
-    const states = budgets.map((budget, i) => budgetState(budget, (windows[i] as BudgetWindow).spent, (windows[i] as BudgetWindow).reserved))
-    const failing = budgets.findIndex((budget, i) => {
-      const w = windows[i] as BudgetWindow
-      return budget.mode === 'hard' && !w.entries.has(id) && w.spent + w.reserved + amount > budget.limit
-    })
-    if (failing >= 0) return { ok: false, subject: (budgets[failing] as ReservedBudget).key, budgets: states }
-    windows.forEach((w, i) => {
-      if (!w.entries.has(id)) {
-        w.entries.set(id, { amount, expiresAt: now + ttlMs })
-        w.reserved += amount
-      }
-      states[i] = budgetState(budgets[i] as ReservedBudget, w.spent, w.reserved)
-    })
-    return { ok: true, reservation: { id, amount, ttlMs, store: 'memory', budgets }, budgets: states }
+    return reserveVia(this, request)
   }
 
   async settle(reservation: Reservation, actualCost: number): Promise<SettleResult> {
@@ -159,11 +190,11 @@ class MemoryLimits implements Limits {
       const w = this.window(budget, now)
       const entry = w.entries.get(reservation.id)
       const crossed: number[] = []
-      if (entry?.amount !== null) {
+      if (!entry || entry.value !== null) {
         applied = true
-        if (entry) w.reserved -= entry.amount
+        if (entry?.value) w.reserved -= entry.value
         // After expiry (no entry) the provider still billed the call: the actual is added all the same.
-        w.entries.set(reservation.id, { amount: null, expiresAt: entry?.expiresAt ?? now + reservation.ttlMs })
+        w.entries.set(reservation.id, null, entry?.expiresAt ?? now + reservation.ttlMs)
         w.spent += actual
         for (const fraction of budget.alertAt) {
           if (!w.alerted.has(fraction) && w.spent >= alertThreshold(fraction, budget.limit)) {
@@ -182,9 +213,9 @@ class MemoryLimits implements Limits {
     for (const budget of reservation.budgets) {
       const w = this.window(budget, now)
       const entry = w.entries.get(reservation.id)
-      if (entry?.amount === null) continue
-      if (entry) w.reserved -= entry.amount
-      w.entries.set(reservation.id, { amount: null, expiresAt: entry?.expiresAt ?? now + reservation.ttlMs })
+      if (entry && entry.value === null) continue
+      if (entry?.value) w.reserved -= entry.value
+      w.entries.set(reservation.id, null, entry?.expiresAt ?? now + reservation.ttlMs)
     }
   }
 
@@ -207,13 +238,13 @@ class MemoryLimits implements Limits {
   }
 
   /** The subject's unexpired leases, expired ones pruned (the twin of ZREMRANGEBYSCORE). */
-  private liveLeases(key: string, now: number): Map<string, number> {
+  private liveLeases(key: string, now: number): ExpiringMap<true> {
     let live = this.leases.get(key)
     if (!live) {
-      live = new Map()
+      live = new ExpiringMap()
       this.leases.set(key, live)
     }
-    for (const [id, expiresAt] of live) if (expiresAt <= now) live.delete(id)
+    live.prune(now)
     return live
   }
 
@@ -221,14 +252,13 @@ class MemoryLimits implements Limits {
     const id = `${budget.key}|${budget.windowStart}`
     let w = this.windows.get(id)
     if (!w) {
-      w = { spent: 0, reserved: 0, entries: new Map(), alerted: new Set(), expiresAt: windowExpiry(budget) }
+      w = { spent: 0, reserved: 0, entries: new ExpiringMap(), alerted: new Set(), expiresAt: windowExpiry(budget) }
       this.windows.set(id, w)
     }
-    for (const [entryId, entry] of w.entries) {
-      if (entry.expiresAt > now) continue
-      if (entry.amount !== null) w.reserved -= entry.amount
-      w.entries.delete(entryId)
-    }
+    const window = w
+    window.entries.prune(now, (amount) => {
+      if (amount !== null) window.reserved -= amount
+    })
     return w
   }
 
@@ -236,7 +266,7 @@ class MemoryLimits implements Limits {
   private sweep(now: number): void {
     for (const [key, tat] of this.tats) if (tat <= now) this.tats.delete(key)
     for (const [key, live] of this.leases) {
-      for (const [id, expiresAt] of live) if (expiresAt <= now) live.delete(id)
+      live.prune(now)
       if (live.size === 0) this.leases.delete(key)
     }
     for (const [id, w] of this.windows) if (w.expiresAt !== null && w.expiresAt <= now) this.windows.delete(id)

@@ -13,15 +13,9 @@ export const RateRuleSchema = z.object({ key: subjectKey, periodMs: positiveInt,
 /** A self-expiring concurrency slot: `id` is the attempt's id, held until released or `ttlMs` passes. */
 export const LeaseRuleSchema = z.object({ key: subjectKey, limit: positiveInt, id: subjectKey, ttlMs: positiveInt })
 const distinctKeys = (rules: readonly { key: string }[]) => new Set(rules.map((r) => r.key)).size === rules.length
-export const AdmitRequestSchema = z
-  .object({ rates: z.array(RateRuleSchema).max(32).default([]), leases: z.array(LeaseRuleSchema).max(32).default([]) })
-  .refine((r) => r.rates.length + r.leases.length > 0, 'admit needs at least one rate or lease')
-  // The same subject twice in one call would be checked twice against one state and applied once.
-  .refine((r) => distinctKeys(r.rates) && distinctKeys(r.leases), 'each subject may appear once per admit')
 
 export type RateRule = z.infer<typeof RateRuleSchema>
 export type LeaseRule = z.infer<typeof LeaseRuleSchema>
-export type AdmitRequest = z.input<typeof AdmitRequestSchema>
 
 /** One subject's state after the call: what the `x-ratelimit-*` headers describe. */
 export interface RateState {
@@ -39,19 +33,6 @@ export interface LeaseState {
   /** Free slots after this call. */
   remaining: number
 }
-
-export type AdmitResult =
-  | { ok: true; rates: RateState[]; leases: LeaseState[] }
-  | {
-      ok: false
-      /** The rejecting subject's key (the one to wait longest for when several reject). */
-      subject: string
-      kind: 'rate' | 'lease'
-      /** When to try again; null when the cost exceeds the limit itself, so waiting cannot help. */
-      retryAfterMs: number | null
-      rates: RateState[]
-      leases: LeaseState[]
-    }
 
 /** A correction of an admitted cost (TPM: estimate → actual); negative refunds, clamped at empty. */
 export const RateAdjustmentSchema = z.object({
@@ -95,6 +76,23 @@ export const ReserveRequestSchema = z.object({
 })
 export type ReserveRequest = z.input<typeof ReserveRequestSchema>
 
+/**
+ * One admission for the whole request, in one atomic step: its rates, its concurrency leases and
+ * (optionally) its budget reservation. If any subject rejects, nothing is consumed anywhere.
+ */
+export const AdmitRequestSchema = z
+  .object({
+    rates: z.array(RateRuleSchema).max(32).default([]),
+    leases: z.array(LeaseRuleSchema).max(32).default([]),
+    reserve: ReserveRequestSchema.optional(),
+  })
+  .refine((r) => r.rates.length + r.leases.length > 0 || r.reserve, 'admit needs a rate, a lease or a reservation')
+  // The same subject twice in one call would be checked twice against one state and applied once.
+  .refine((r) => distinctKeys(r.rates) && distinctKeys(r.leases), 'each subject may appear once per admit')
+export type AdmitRequest = z.input<typeof AdmitRequestSchema>
+export type ParsedAdmitRequest = z.output<typeof AdmitRequestSchema>
+
+
 /** One budget window as the reservation holds it: settle and release go to this window. */
 export interface ReservedBudget {
   key: string
@@ -130,6 +128,30 @@ export interface BudgetState {
   windowEnd: number | null
 }
 
+export type AdmitResult =
+  | {
+      ok: true
+      rates: RateState[]
+      leases: LeaseState[]
+      budgets: BudgetState[]
+      /** The reservation to settle or release after the call; null when none was asked for. */
+      reservation: Reservation | null
+    }
+  | {
+      ok: false
+      /** The rejecting subject's key (the one to wait longest for when several reject). */
+      subject: string
+      kind: 'rate' | 'lease' | 'budget'
+      /**
+       * When to try again; null when waiting cannot help: the cost exceeds the limit itself, or
+       * a lifetime budget is spent. For a budget, when its window ends.
+       */
+      retryAfterMs: number | null
+      rates: RateState[]
+      leases: LeaseState[]
+      budgets: BudgetState[]
+    }
+
 export type ReserveResult =
   | { ok: true; reservation: Reservation; budgets: BudgetState[] }
   | { ok: false; subject: string; budgets: BudgetState[] }
@@ -147,7 +169,10 @@ export interface SettleResult {
 
 export interface Limits {
   readonly kind: 'redis' | 'memory' | 'resilient'
-  /** All-or-nothing across every rate and lease: a rejection consumes nothing anywhere. */
+  /**
+   * All-or-nothing across every rate, lease and budget, in one round trip: a rejection consumes
+   * nothing anywhere. The request path's one call before dispatch.
+   */
   admit(request: AdmitRequest): Promise<AdmitResult>
   adjust(adjustment: RateAdjustment): Promise<RateState>
   /** Extends a held lease (a running stream); false when it is gone (expired or released). */
@@ -156,7 +181,7 @@ export interface Limits {
   releaseLease(lease: LeaseRef): Promise<void>
   /** Live (unexpired) leases of a subject. */
   countLeases(key: string): Promise<number>
-  /** All-or-nothing across every budget: if one hard budget would go over, nothing is reserved. */
+  /** admit with a reservation only: if one hard budget would go over, nothing is reserved. */
   reserve(request: ReserveRequest): Promise<ReserveResult>
   /**
    * Replaces the reservation by the actual cost. Idempotent while the reservation's id is

@@ -1,7 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis'
 import { z } from 'zod'
-import { ADJUST, ADMIT, BUDGET_STATUS, COUNT_LEASES, RELEASE, RENEW_LEASE, RESERVE, SETTLE } from './lua.ts'
+import { ADJUST, ADMIT, BUDGET_STATUS, COUNT_LEASES, RELEASE, RENEW_LEASE, SETTLE } from './lua.ts'
 import {
+  type AdmitRequest,
   AdmitRequestSchema,
   type AdmitResult,
   type BudgetRule,
@@ -21,11 +22,10 @@ import {
   type Reservation,
   type ReservedBudget,
   type ReserveRequest,
-  ReserveRequestSchema,
   type ReserveResult,
   type SettleResult,
 } from './ports.ts'
-import { alertThreshold, budgetState, GCRA_EPSILON_MS, reservedBudgets, windowExpiry } from './rules.ts'
+import { alertThreshold, budgetRetryAfter, budgetState, GCRA_EPSILON_MS, reservedBudgets, reserveVia, windowExpiry } from './rules.ts'
 
 type Script = (numberOfKeys: number, ...keysAndArgs: (string | number)[]) => Promise<unknown>
 interface LimitCommands {
@@ -33,7 +33,6 @@ interface LimitCommands {
   syLimitsAdjust: Script
   syLimitsRenewLease: Script
   syLimitsCountLeases: Script
-  syLimitsReserve: Script
   syLimitsSettle: Script
   syLimitsRelease: Script
   syLimitsBudgetStatus: Script
@@ -43,7 +42,6 @@ const SCRIPTS: Record<keyof LimitCommands, string> = {
   syLimitsAdjust: ADJUST,
   syLimitsRenewLease: RENEW_LEASE,
   syLimitsCountLeases: COUNT_LEASES,
-  syLimitsReserve: RESERVE,
   syLimitsSettle: SETTLE,
   syLimitsRelease: RELEASE,
   syLimitsBudgetStatus: BUDGET_STATUS,
@@ -79,27 +77,32 @@ class RedisLimits implements Limits {
     this.commands = redis as unknown as LimitCommands
   }
 
-  async admit(request: Parameters<Limits['admit']>[0]): Promise<AdmitResult> {
-    const { rates, leases } = parseOrThrow(AdmitRequestSchema, request)
-    const keys = [...rates.map((r) => this.rateKey(r.key)), ...leases.map((l) => this.leaseKey(l.key))]
-    const args: (string | number)[] = [rates.length, GCRA_EPSILON_MS]
+  async admit(request: AdmitRequest): Promise<AdmitResult> {
+    const { rates, leases, reserve } = parseOrThrow(AdmitRequestSchema, request)
+    const budgets = reserve ? reservedBudgets(reserve.budgets, Date.now()) : []
+    const keys = [...rates.map((r) => this.rateKey(r.key)), ...leases.map((l) => this.leaseKey(l.key)), ...budgets.flatMap((b) => this.budgetKeys(b))]
+    const args: (string | number)[] = [rates.length, leases.length, budgets.length, GCRA_EPSILON_MS]
     for (const r of rates) args.push(r.periodMs, r.limit, r.cost)
     for (const l of leases) args.push(l.limit, l.id, l.ttlMs)
+    if (reserve) args.push(reserve.id, reserve.amount, reserve.ttlMs)
+    for (const b of budgets) args.push(b.limit, b.mode === 'hard' ? 1 : 0, windowExpiry(b) ?? 0)
     const reply = integers(await this.commands.syLimitsAdmit(keys.length, ...keys, ...args))
     const rateStates: RateState[] = rates.map((r, i) => ({ key: r.key, limit: r.limit, remaining: at(reply, 3 + 2 * i), resetMs: at(reply, 4 + 2 * i) }))
-    const leaseStates: LeaseState[] = leases.map((l, j) => ({ key: l.key, limit: l.limit, remaining: at(reply, 3 + 2 * rates.length + j) }))
-    if (reply[0] === 1) return { ok: true, rates: rateStates, leases: leaseStates }
+    const leaseBase = 3 + 2 * rates.length
+    const leaseStates: LeaseState[] = leases.map((l, j) => ({ key: l.key, limit: l.limit, remaining: at(reply, leaseBase + j) }))
+    const budgetBase = leaseBase + leases.length
+    const budgetStates = budgets.map((b, k) => budgetState(b, at(reply, budgetBase + 2 * k), at(reply, budgetBase + 2 * k + 1)))
+    if (reply[0] === 1) {
+      const reservation: Reservation | null = reserve ? { id: reserve.id, amount: reserve.amount, ttlMs: reserve.ttlMs, store: 'redis', budgets } : null
+      return { ok: true, rates: rateStates, leases: leaseStates, budgets: budgetStates, reservation }
+    }
     const failing = at(reply, 1) - 1
     const retry = at(reply, 2)
-    const rate = failing < rates.length
-    return {
-      ok: false,
-      subject: rate ? (rates[failing]?.key ?? '') : (leases[failing - rates.length]?.key ?? ''),
-      kind: rate ? 'rate' : 'lease',
-      retryAfterMs: retry < 0 ? null : retry,
-      rates: rateStates,
-      leases: leaseStates,
-    }
+    const states = { rates: rateStates, leases: leaseStates, budgets: budgetStates }
+    if (failing < rates.length) return { ok: false, subject: rates[failing]?.key ?? '', kind: 'rate', retryAfterMs: retry < 0 ? null : retry, ...states }
+    if (failing < rates.length + leases.length) return { ok: false, subject: leases[failing - rates.length]?.key ?? '', kind: 'lease', retryAfterMs: retry, ...states }
+    const budget = budgets[failing - rates.length - leases.length]
+    return { ok: false, subject: budget?.key ?? '', kind: 'budget', retryAfterMs: budgetRetryAfter(budget), ...states }
   }
 
   async adjust(adjustment: RateAdjustment): Promise<RateState> {
@@ -123,15 +126,7 @@ class RedisLimits implements Limits {
   }
 
   async reserve(request: ReserveRequest): Promise<ReserveResult> {
-    const { id, amount, ttlMs, budgets: rules } = parseOrThrow(ReserveRequestSchema, request)
-    const budgets = reservedBudgets(rules, Date.now())
-    const args: (string | number)[] = [id, amount, ttlMs]
-    for (const b of budgets) args.push(b.limit, b.mode === 'hard' ? 1 : 0, windowExpiry(b) ?? 0)
-    const keys = budgets.flatMap((b) => this.budgetKeys(b))
-    const reply = integers(await this.commands.syLimitsReserve(keys.length, ...keys, ...args))
-    const states = budgets.map((b, i) => budgetState(b, at(reply, 2 + 2 * i), at(reply, 3 + 2 * i)))
-    if (reply[0] !== 1) return { ok: false, subject: budgets[at(reply, 1) - 1]?.key ?? '', budgets: states }
-    return { ok: true, reservation: { id, amount, ttlMs, store: 'redis', budgets }, budgets: states }
+    return reserveVia(this, request)
   }
 
   async settle(reservation: Reservation, actualCost: number): Promise<SettleResult> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import {
+  type AdmitRequest,
   AdmitRequestSchema,
   type AdmitResult,
   type BudgetRule,
@@ -9,17 +10,17 @@ import {
   type LeaseRenewal,
   type Limits,
   LimitsInputError,
+  type ParsedAdmitRequest,
   parseOrThrow,
   type RateAdjustment,
   type RateState,
   type Reservation,
   type ReservedBudget,
   type ReserveRequest,
-  ReserveRequestSchema,
   type ReserveResult,
   type SettleResult,
 } from './ports.ts'
-import { budgetState, reservedBudgets } from './rules.ts'
+import { budgetState, reservedBudgets, reserveVia } from './rules.ts'
 
 // Redis unreachable → never unlimited, never an outage (G-REL-05, G-REL-19, G-BUD-04): rates and
 // leases fall back to this replica's share (limit ÷ replicas) in the memory twin; budgets to a
@@ -72,16 +73,33 @@ class ResilientLimitsImpl implements ResilientLimits {
     return this.degradedSince !== null
   }
 
-  async admit(request: Parameters<Limits['admit']>[0]): Promise<AdmitResult> {
+  async admit(request: AdmitRequest): Promise<AdmitResult> {
     const parsed = parseOrThrow(AdmitRequestSchema, request)
     return this.run(
-      () => this.shared.admit(parsed),
-      () =>
-        this.local.admit({
-          rates: parsed.rates.map((r) => ({ ...r, limit: this.share(r.limit) })),
-          leases: parsed.leases.map((l) => ({ ...l, limit: this.share(l.limit) })),
-        }),
+      async () => {
+        const result = await this.shared.admit(parsed)
+        this.remember(result.budgets)
+        return result
+      },
+      () => this.admitLocally(parsed),
     )
+  }
+
+  private async admitLocally(parsed: ParsedAdmitRequest): Promise<AdmitResult> {
+    const reserve = parsed.reserve
+    const windows = reserve ? reservedBudgets(reserve.budgets, Date.now()) : []
+    const result = await this.local.admit({
+      rates: parsed.rates.map((r) => ({ ...r, limit: this.share(r.limit) })),
+      leases: parsed.leases.map((l) => ({ ...l, limit: this.share(l.limit) })),
+      reserve: reserve && {
+        ...reserve,
+        budgets: reserve.budgets.map((rule, i) => ({ ...rule, key: this.localKey(rule.key), limit: this.localAllowance(windows[i] as ReservedBudget) })),
+      },
+    })
+    const budgets = result.budgets.map(sharedKey)
+    if (!result.ok) return { ...result, subject: stripSuffix(result.subject), budgets }
+    if (reserve) this.rememberOrigin(reserve.id, windows)
+    return { ...result, budgets }
   }
 
   adjust(adjustment: RateAdjustment): Promise<RateState> {
@@ -116,22 +134,8 @@ class ResilientLimitsImpl implements ResilientLimits {
     )
   }
 
-  async reserve(request: ReserveRequest): Promise<ReserveResult> {
-    const parsed = parseOrThrow(ReserveRequestSchema, request)
-    return this.run(
-      async () => {
-        const result = await this.shared.reserve(parsed)
-        this.remember(result.budgets)
-        return result
-      },
-      async () => {
-        const windows = reservedBudgets(parsed.budgets, Date.now())
-        const budgets = parsed.budgets.map((rule, i) => ({ ...rule, key: this.localKey(rule.key), limit: this.localAllowance(windows[i] as ReservedBudget) }))
-        const result = await this.local.reserve({ ...parsed, budgets })
-        if (result.ok) this.rememberOrigin(parsed.id, windows)
-        return result.ok ? { ...result, budgets: result.budgets.map(sharedKey) } : { ...result, subject: stripSuffix(result.subject), budgets: result.budgets.map(sharedKey) }
-      },
-    )
+  reserve(request: ReserveRequest): Promise<ReserveResult> {
+    return reserveVia(this, request)
   }
 
   async settle(reservation: Reservation, actualCost: number): Promise<SettleResult> {

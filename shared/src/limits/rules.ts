@@ -1,5 +1,5 @@
 import { createPeriodWindows } from './period.ts'
-import type { BudgetState, ParsedBudgetRule, RateState, ReservedBudget } from './ports.ts'
+import type { BudgetState, Limits, ParsedBudgetRule, RateState, ReservedBudget, ReserveRequest, ReserveResult } from './ports.ts'
 
 // What both stores compute the same way, outside their atomic step.
 
@@ -49,4 +49,17 @@ export function tightest(states: readonly RateState[]): RateState | null {
     if (!best || state.remaining / state.limit < best.remaining / best.limit) best = state
   }
   return best
+}
+
+/** A hard budget rejects until its window ends; a lifetime one for good (null). */
+export function budgetRetryAfter(budget: ReservedBudget | undefined): number | null {
+  return budget?.windowEnd ? Math.max(1, budget.windowEnd - Date.now()) : null
+}
+
+/** reserve() is admit() with a reservation only: one script, one set of semantics. */
+export async function reserveVia(limits: Pick<Limits, 'admit'>, request: ReserveRequest): Promise<ReserveResult> {
+  const result = await limits.admit({ reserve: request })
+  if (!result.ok) return { ok: false, subject: result.subject, budgets: result.budgets }
+  if (!result.reservation) throw new Error('admit answered a reservation request without a reservation')
+  return { ok: true, reservation: result.reservation, budgets: result.budgets }
 }
