@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PrivateRedis, privateRedis } from '../../../test/support/redis-server.ts'
 import { createMemoryLimits } from './memory.ts'
-import type { BudgetRule, Limits } from './ports.ts'
+import type { BudgetRule, Limits, Reservation } from './ports.ts'
 import { createRedisLimits } from './redis.ts'
 import { createResilientLimits, type ResilientLimits } from './resilient.ts'
 
@@ -17,6 +17,7 @@ describe('G-REL-19 / G-BUD-04 limits when Redis is unreachable', () => {
   const prefix = `limits-${randomBytes(4).toString('hex')}:`
   const budget: BudgetRule = { key: 'team', limit: 1 * USD, period: 'month', timeZone: 'UTC' }
   const perMinute = { key: 'vk', periodMs: 60_000, limit: 100, cost: 1 }
+  let inFlight: Reservation | null = null
 
   beforeAll(async () => {
     redis = await privateRedis()
@@ -66,7 +67,9 @@ describe('G-REL-19 / G-BUD-04 limits when Redis is unreachable', () => {
     expect(first.reservation.store).toBe('memory')
     expect(await limits.reserve({ id: 'd2', amount: 0.01 * USD, ttlMs: 60_000, budgets: [budget] })).toMatchObject({ ok: false, subject: 'team' })
     await limits.settle(first.reservation, 0.008 * USD)
-    expect((await limits.reserve({ id: 'd3', amount: 0.004 * USD, ttlMs: 60_000, budgets: [budget] })).ok).toBe(true)
+    const third = await limits.reserve({ id: 'd3', amount: 0.004 * USD, ttlMs: 60_000, budgets: [budget] })
+    if (!third.ok) throw new Error('the rest of the local allowance rejected')
+    inFlight = third.reservation
     expect((await limits.reserve({ id: 'd4', amount: 0.001 * USD, ttlMs: 60_000, budgets: [budget] })).ok).toBe(false)
     // Never unlimited for a budget Redis never told this replica about: 5 % ÷ 4 of its limit.
     const unknown = { ...budget, key: 'never-seen' }
@@ -91,5 +94,40 @@ describe('G-REL-19 / G-BUD-04 limits when Redis is unreachable', () => {
     expect((await direct.admit({ rates: [perMinute] })).rates[0]?.remaining).toBe(98)
     const back = await limits.reserve({ id: 'after', amount: 0.01 * USD, ttlMs: 60_000, budgets: [budget] })
     expect(back).toMatchObject({ ok: true, reservation: { store: 'redis' } })
+    // A call admitted locally during the outage and settled after it: its spend reaches Redis at once.
+    if (!inFlight) throw new Error('no call in flight')
+    await limits.settle(inFlight, 0.003 * USD)
+    expect(await direct.budgetStatus(budget)).toMatchObject({ spent: 0.011 * USD })
+  })
+})
+
+describe('G-BUD-04 calls in flight when Redis dies share one local allowance', () => {
+  let redis: PrivateRedis
+  let limits: ResilientLimits
+
+  beforeAll(async () => {
+    redis = await privateRedis()
+    await redis.start()
+    const shared = createRedisLimits({ url: redis.url, prefix: 'limits-burst:', redisOptions: { commandTimeout: 300, retryStrategy: () => 100 } })
+    limits = createResilientLimits(shared, createMemoryLimits(), { replicas: REPLICAS, budgetAllowanceFraction: 0.05, probeIntervalMs: 60_000 })
+  })
+
+  afterAll(async () => {
+    await limits?.close()
+    await redis?.stop()
+  })
+
+  it('admits at most 5 % ÷ replicas of the limit across 30 concurrent calls that all found Redis gone', async () => {
+    const budget: BudgetRule = { key: 'team', limit: 1 * USD, period: 'lifetime' }
+    const r = await limits.reserve({ id: 'seen', amount: 0.5 * USD, ttlMs: 60_000, budgets: [budget] })
+    if (!r.ok) throw new Error('a budget with room rejected')
+    await limits.settle(r.reservation, 0.5 * USD)
+    await redis.stop()
+    // $0.05 ÷ 4 = $0.0125 for this replica: 12 calls of $0.001.
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => limits.reserve({ id: `burst-${i}`, amount: 0.001 * USD, ttlMs: 60_000, budgets: [budget] })),
+    )
+    expect(limits.degraded).toBe(true)
+    expect(results.filter((x) => x.ok)).toHaveLength(12)
   })
 })

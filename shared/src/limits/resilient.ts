@@ -113,7 +113,8 @@ class ResilientLimitsImpl implements ResilientLimits {
     // While Redis is away a lease taken there cannot be checked; it expires by itself anyway, so
     // a running stream is not told to stop.
     return this.run(
-      () => this.shared.renewLease(renewal),
+      // A lease taken locally during an outage lives on in the memory twin after recovery.
+      async () => (await this.shared.renewLease(renewal)) || (await this.local.renewLease(renewal)),
       async () => (await this.local.renewLease(renewal)) || true,
     )
   }
@@ -144,6 +145,8 @@ class ResilientLimitsImpl implements ResilientLimits {
       const origin = this.localOrigins.get(reservation.id)
       this.localOrigins.delete(reservation.id)
       if (result.applied) this.owe(origin ?? reservation.budgets.map((b) => ({ ...b, key: stripSuffix(b.key) })), actualCost)
+      // Settled after Redis came back: its spend goes there now, not at the next outage's end.
+      if (!this.degraded && !(await this.flush())) this.enterDegraded()
       // Alerts are judged on shared spend: the replay into Redis reports them, not the local allowance.
       return { ...result, budgets: result.budgets.map((b) => ({ ...sharedKey(b), crossed: [] })) }
     }
@@ -208,29 +211,40 @@ class ResilientLimitsImpl implements ResilientLimits {
       return await viaShared()
     } catch (err) {
       if (err instanceof LimitsInputError) throw err
-      this.degradedSince = Date.now()
-      this.lastProbe = this.degradedSince
-      // A fresh local allowance per outage: each one is bounded on its own.
-      this.episode += 1
+      this.enterDegraded()
       return viaLocal()
     }
+  }
+
+  private enterDegraded(): void {
+    // Calls in flight when Redis went away all fail here: only the first opens a new outage, so
+    // the outage has one local allowance, not one per failed call.
+    if (this.degradedSince !== null) return
+    this.degradedSince = Date.now()
+    this.lastProbe = this.degradedSince
+    this.episode += 1
+  }
+
+  /** Replays the spend Redis has not seen; false when Redis failed meanwhile (the rest waits). */
+  private async flush(): Promise<boolean> {
+    for (const [id, owed] of this.unsynced) {
+      // An id never reserved in Redis: settle adds the actual, as for a reservation that expired.
+      const reservation: Reservation = { id: `replay-${randomUUID()}`, amount: 0, ttlMs: 60_000, store: 'redis', budgets: owed.budgets }
+      this.unsynced.delete(id)
+      try {
+        this.remember((await this.shared.settle(reservation, owed.actual)).budgets)
+      } catch {
+        this.owe(owed.budgets, owed.actual)
+        return false
+      }
+    }
+    return true
   }
 
   private probe(): Promise<void> {
     this.probing ??= (async () => {
       this.lastProbe = Date.now()
-      if (!(await this.shared.ping())) return
-      for (const [id, owed] of this.unsynced) {
-        // An id never reserved in Redis: settle adds the actual, as for a reservation that expired.
-        const reservation: Reservation = { id: `replay-${randomUUID()}`, amount: 0, ttlMs: 60_000, store: 'redis', budgets: owed.budgets }
-        try {
-          this.remember((await this.shared.settle(reservation, owed.actual)).budgets)
-        } catch {
-          return
-        }
-        this.unsynced.delete(id)
-      }
-      this.degradedSince = null
+      if ((await this.shared.ping()) && (await this.flush())) this.degradedSince = null
     })().finally(() => {
       this.probing = null
     })
