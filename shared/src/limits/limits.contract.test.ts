@@ -280,3 +280,18 @@ describe.each(Object.keys(factories))('%s limits', (kind) => {
     })
   })
 })
+
+describe('G-REL-19 replicas sharing one Redis', () => {
+  it('admit exactly the limit between them: 150 concurrent calls over 3 replicas at 100/min → 100', async () => {
+    const prefix = testRedisPrefix(`limits-replicas-${randomBytes(4).toString('hex')}`)
+    const replicas = [0, 1, 2].map(() => {
+      const limits = createRedisLimits({ url: testRedisUrl(), prefix })
+      open.push(limits)
+      return limits
+    })
+    const perMinute = { key: 'vk', periodMs: 60_000, limit: 100, cost: 1 }
+    const results = await times(150, (i) => replicas[i % 3]!.admit({ rates: [perMinute], leases: [{ key: 'conc', limit: 150, id: `a${i}`, ttlMs: 60_000 }] }))
+    expect(countOk(results)).toBe(100)
+    expect(await replicas[0]!.countLeases('conc')).toBe(100)
+  })
+})

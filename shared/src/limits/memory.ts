@@ -18,6 +18,7 @@ import {
   RateAdjustmentSchema,
   type RateState,
   type Reservation,
+  ReservationSchema,
   type ReservedBudget,
   type ReserveRequest,
   type ReserveResult,
@@ -182,7 +183,8 @@ class MemoryLimits implements Limits {
     return reserveVia(this, request)
   }
 
-  async settle(reservation: Reservation, actualCost: number): Promise<SettleResult> {
+  async settle(travelled: Reservation, actualCost: number): Promise<SettleResult> {
+    const reservation = parseOrThrow(ReservationSchema, travelled)
     const actual = parseOrThrow(CostSchema, actualCost)
     const now = this.tick()
     let applied = false
@@ -208,7 +210,8 @@ class MemoryLimits implements Limits {
     return { applied, budgets }
   }
 
-  async release(reservation: Reservation): Promise<void> {
+  async release(travelled: Reservation): Promise<void> {
+    const reservation = parseOrThrow(ReservationSchema, travelled)
     const now = this.tick()
     for (const budget of reservation.budgets) {
       const w = this.window(budget, now)

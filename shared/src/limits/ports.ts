@@ -94,26 +94,31 @@ export type ParsedAdmitRequest = z.output<typeof AdmitRequestSchema>
 
 
 /** One budget window as the reservation holds it: settle and release go to this window. */
-export interface ReservedBudget {
-  key: string
-  limit: number
-  mode: 'hard' | 'soft'
+export const ReservedBudgetSchema = z.object({
+  key: subjectKey,
+  limit: nonNegativeInt,
+  mode: z.enum(['hard', 'soft']),
   /** Start of the budget window (epoch ms; 0 for lifetime): part of the store's key. */
-  windowStart: number
+  windowStart: nonNegativeInt,
   /** End of the window (epoch ms), null for lifetime. */
-  windowEnd: number | null
-  alertAt: number[]
-}
+  windowEnd: nonNegativeInt.nullable(),
+  alertAt: z.array(z.number().positive().max(10)).max(16),
+})
+export type ReservedBudget = z.infer<typeof ReservedBudgetSchema>
 
-/** Plain data, so it can cross an await, a queue or a process: settle/release take it back. */
-export interface Reservation {
-  id: string
-  amount: number
-  ttlMs: number
+/**
+ * Plain data, so it can cross an await, a queue or a process: settle/release take it back (and
+ * parse it again, since it may have travelled).
+ */
+export const ReservationSchema = z.object({
+  id: subjectKey,
+  amount: nonNegativeInt,
+  ttlMs: positiveInt,
   /** Which store holds it (the resilient wrapper routes settle/release by it). */
-  store: 'redis' | 'memory'
-  budgets: ReservedBudget[]
-}
+  store: z.enum(['redis', 'memory']),
+  budgets: z.array(ReservedBudgetSchema).max(16),
+})
+export type Reservation = z.infer<typeof ReservationSchema>
 
 export interface BudgetState {
   key: string

@@ -20,6 +20,7 @@ import {
   RateAdjustmentSchema,
   type RateState,
   type Reservation,
+  ReservationSchema,
   type ReservedBudget,
   type ReserveRequest,
   type ReserveResult,
@@ -129,7 +130,8 @@ class RedisLimits implements Limits {
     return reserveVia(this, request)
   }
 
-  async settle(reservation: Reservation, actualCost: number): Promise<SettleResult> {
+  async settle(travelled: Reservation, actualCost: number): Promise<SettleResult> {
+    const reservation = parseOrThrow(ReservationSchema, travelled)
     const actual = parseOrThrow(CostSchema, actualCost)
     const args: (string | number)[] = [reservation.id, actual, reservation.ttlMs]
     for (const b of reservation.budgets) {
@@ -149,7 +151,8 @@ class RedisLimits implements Limits {
     return { applied: reply[0] === 1, budgets }
   }
 
-  async release(reservation: Reservation): Promise<void> {
+  async release(travelled: Reservation): Promise<void> {
+    const reservation = parseOrThrow(ReservationSchema, travelled)
     const keys = reservation.budgets.flatMap((b) => this.budgetKeys(b))
     const expiries = reservation.budgets.map((b) => windowExpiry(b) ?? 0)
     await this.commands.syLimitsRelease(keys.length, ...keys, reservation.id, reservation.ttlMs, ...expiries)
