@@ -116,8 +116,9 @@ for b = 1, nb do
   local h, z = KEYS[nr + nl + 2 * b - 1], KEYS[nr + nl + 2 * b]
   local a = ba + 3 + (b - 1) * 3
   prune(h, z)
-  spent[b], reserved[b] = num(h, 'spent'), num(h, 'reserved')
-  fresh[b] = redis.call('HEXISTS', h, 'r:' .. id) == 0
+  local fields = redis.call('HMGET', h, 'spent', 'reserved', 'r:' .. id)
+  spent[b], reserved[b] = tonumber(fields[1] or '0'), tonumber(fields[2] or '0')
+  fresh[b] = not fields[3]
   if ARGV[a + 2] == '1' and fresh[b] and spent[b] + reserved[b] + tonumber(amount) > tonumber(ARGV[a + 1]) then worse(nr + nl + b, -1) end
 end
 local ok = fail == 0
