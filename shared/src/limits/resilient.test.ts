@@ -1,5 +1,8 @@
+import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort, isListening } from '../../../test/support/ports.ts'
 import { type PrivateRedis, privateRedis } from '../../../test/support/redis-server.ts'
 import { createMemoryLimits } from './memory.ts'
 import type { BudgetRule, Limits, Reservation } from './ports.ts'
@@ -129,5 +132,61 @@ describe('G-BUD-04 calls in flight when Redis dies share one local allowance', (
     )
     expect(limits.degraded).toBe(true)
     expect(results.filter((x) => x.ok)).toHaveLength(12)
+  })
+})
+
+describe('G-BUD-03 a settle lost in an outage that keeps its data', () => {
+  // A paused (SIGSTOP) server keeps its data and runs the commands that timed out once it is
+  // resumed: the case where a settle that "failed" did land after all.
+  let server: ChildProcess
+  let direct: Limits
+  let limits: ResilientLimits
+
+  beforeAll(async () => {
+    const port = await freePort()
+    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+    const deadline = Date.now() + 10_000
+    while (!(await isListening(port))) {
+      if (Date.now() > deadline) throw new Error(`redis-server did not start on ${port}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const url = `redis://127.0.0.1:${port}`
+    const redisOptions = { commandTimeout: 300, retryStrategy: () => 100 }
+    direct = createRedisLimits({ url, prefix: 'limits-paused:', redisOptions })
+    limits = createResilientLimits(createRedisLimits({ url, prefix: 'limits-paused:', redisOptions }), createMemoryLimits(), {
+      replicas: REPLICAS,
+      probeIntervalMs: 50,
+    })
+  })
+
+  afterAll(async () => {
+    await limits?.close()
+    await direct?.close()
+    if (server && server.exitCode === null) {
+      server.kill('SIGCONT')
+      const exited = once(server, 'exit')
+      server.kill('SIGKILL')
+      await exited
+    }
+  })
+
+  it('replays it under its own id once Redis answers: spent once, nothing left reserved', async () => {
+    const budget: BudgetRule = { key: 'team', limit: 1 * USD, period: 'week', timeZone: 'America/New_York' }
+    const r = await limits.reserve({ id: 'call-1', amount: 0.5 * USD, ttlMs: 60_000, budgets: [budget] })
+    if (!r.ok) throw new Error('a budget with room rejected')
+    server.kill('SIGSTOP')
+    await limits.settle(r.reservation, 0.4 * USD)
+    expect(limits.degraded).toBe(true)
+    server.kill('SIGCONT')
+    await expect
+      .poll(
+        async () => {
+          await limits.ping()
+          return limits.degraded
+        },
+        { timeout: 15_000, interval: 100 },
+      )
+      .toBe(false)
+    expect(await direct.budgetStatus(budget)).toMatchObject({ spent: 0.4 * USD, reserved: 0 })
   })
 })

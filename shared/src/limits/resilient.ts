@@ -54,6 +54,12 @@ class ResilientLimitsImpl implements ResilientLimits {
   private readonly lastKnown = new Map<string, number>()
   /** Spend not yet in Redis, summed per set of budget windows: replayed on recovery. */
   private readonly unsynced = new Map<string, { budgets: ReservedBudget[]; actual: number }>()
+  /**
+   * Redis reservations whose settle (actual) or release (null) failed: replayed under their own
+   * id, so Redis drops the reservation too and a settle that did land is not counted twice.
+   * Bounded by the calls in flight when Redis went away.
+   */
+  private readonly unsettled = new Map<string, { reservation: Reservation; actual: number | null }>()
   /** The shared budget windows of reservations made locally, by id, for the replay into Redis. */
   private readonly localOrigins = new Map<string, ReservedBudget[]>()
   private readonly allowance: number
@@ -157,7 +163,7 @@ class ResilientLimitsImpl implements ResilientLimits {
         return result
       },
       async () => {
-        this.owe(reservation.budgets, actualCost)
+        this.unsettled.set(reservation.id, { reservation, actual: actualCost })
         return { applied: true, budgets: reservation.budgets.map((b) => ({ ...this.estimate(b), crossed: [] })) }
       },
     )
@@ -168,10 +174,11 @@ class ResilientLimitsImpl implements ResilientLimits {
       this.localOrigins.delete(reservation.id)
       return this.local.release(reservation)
     }
-    // A Redis reservation whose release is lost here expires at its TTL.
     await this.run(
       () => this.shared.release(reservation),
-      async () => {},
+      async () => {
+        if (!this.unsettled.has(reservation.id)) this.unsettled.set(reservation.id, { reservation, actual: null })
+      },
     )
   }
 
@@ -227,6 +234,16 @@ class ResilientLimitsImpl implements ResilientLimits {
 
   /** Replays the spend Redis has not seen; false when Redis failed meanwhile (the rest waits). */
   private async flush(): Promise<boolean> {
+    for (const [id, pending] of this.unsettled) {
+      this.unsettled.delete(id)
+      try {
+        if (pending.actual === null) await this.shared.release(pending.reservation)
+        else this.remember((await this.shared.settle(pending.reservation, pending.actual)).budgets)
+      } catch {
+        this.unsettled.set(id, pending)
+        return false
+      }
+    }
     for (const [id, owed] of this.unsynced) {
       // An id never reserved in Redis: settle adds the actual, as for a reservation that expired.
       const reservation: Reservation = { id: `replay-${randomUUID()}`, amount: 0, ttlMs: 60_000, store: 'redis', budgets: owed.budgets }
