@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import {
   type AdmitRequest,
   AdmitRequestSchema,
@@ -20,6 +19,7 @@ import {
   type ReserveResult,
   type SettleResult,
 } from './ports.ts'
+import { OutageLedger, windowId } from './outage-ledger.ts'
 import { budgetState, reservedBudgets, reserveVia } from './rules.ts'
 
 // Redis unreachable → never unlimited, never an outage (G-REL-05, G-REL-19, G-BUD-04): rates and
@@ -52,14 +52,7 @@ class ResilientLimitsImpl implements ResilientLimits {
   private probing: Promise<void> | null = null
   /** limit − spent − reserved per budget window, as Redis last answered. */
   private readonly lastKnown = new Map<string, number>()
-  /** Spend not yet in Redis, summed per set of budget windows: replayed on recovery. */
-  private readonly unsynced = new Map<string, { budgets: ReservedBudget[]; actual: number }>()
-  /**
-   * Redis reservations whose settle (actual) or release (null) failed: replayed under their own
-   * id, so Redis drops the reservation too and a settle that did land is not counted twice.
-   * Bounded by the calls in flight when Redis went away.
-   */
-  private readonly unsettled = new Map<string, { reservation: Reservation; actual: number | null }>()
+  private readonly ledger = new OutageLedger()
   /** The shared budget windows of reservations made locally, by id, for the replay into Redis. */
   private readonly localOrigins = new Map<string, ReservedBudget[]>()
   private readonly allowance: number
@@ -150,7 +143,7 @@ class ResilientLimitsImpl implements ResilientLimits {
       const result = await this.local.settle(reservation, actualCost)
       const origin = this.localOrigins.get(reservation.id)
       this.localOrigins.delete(reservation.id)
-      if (result.applied) this.owe(origin ?? reservation.budgets.map((b) => ({ ...b, key: stripSuffix(b.key) })), actualCost)
+      if (result.applied) this.ledger.owe(origin ?? reservation.budgets.map((b) => ({ ...b, key: stripSuffix(b.key) })), actualCost)
       // Settled after Redis came back: its spend goes there now, not at the next outage's end.
       if (!this.degraded && !(await this.flush())) this.enterDegraded()
       // Alerts are judged on shared spend: the replay into Redis reports them, not the local allowance.
@@ -163,7 +156,7 @@ class ResilientLimitsImpl implements ResilientLimits {
         return result
       },
       async () => {
-        this.unsettled.set(reservation.id, { reservation, actual: actualCost })
+        this.ledger.settleLater(reservation, actualCost)
         return { applied: true, budgets: reservation.budgets.map((b) => ({ ...this.estimate(b), crossed: [] })) }
       },
     )
@@ -177,7 +170,7 @@ class ResilientLimitsImpl implements ResilientLimits {
     await this.run(
       () => this.shared.release(reservation),
       async () => {
-        if (!this.unsettled.has(reservation.id)) this.unsettled.set(reservation.id, { reservation, actual: null })
+        this.ledger.releaseLater(reservation)
       },
     )
   }
@@ -232,30 +225,8 @@ class ResilientLimitsImpl implements ResilientLimits {
     this.episode += 1
   }
 
-  /** Replays the spend Redis has not seen; false when Redis failed meanwhile (the rest waits). */
-  private async flush(): Promise<boolean> {
-    for (const [id, pending] of this.unsettled) {
-      this.unsettled.delete(id)
-      try {
-        if (pending.actual === null) await this.shared.release(pending.reservation)
-        else this.remember((await this.shared.settle(pending.reservation, pending.actual)).budgets)
-      } catch {
-        this.unsettled.set(id, pending)
-        return false
-      }
-    }
-    for (const [id, owed] of this.unsynced) {
-      // An id never reserved in Redis: settle adds the actual, as for a reservation that expired.
-      const reservation: Reservation = { id: `replay-${randomUUID()}`, amount: 0, ttlMs: 60_000, store: 'redis', budgets: owed.budgets }
-      this.unsynced.delete(id)
-      try {
-        this.remember((await this.shared.settle(reservation, owed.actual)).budgets)
-      } catch {
-        this.owe(owed.budgets, owed.actual)
-        return false
-      }
-    }
-    return true
+  private flush(): Promise<boolean> {
+    return this.ledger.flush(this.shared, (states) => this.remember(states))
   }
 
   private probe(): Promise<void> {
@@ -296,18 +267,6 @@ class ResilientLimitsImpl implements ResilientLimits {
     const remaining = this.lastKnown.get(windowId(budget)) ?? budget.limit
     return budgetState(budget, Math.max(0, budget.limit - remaining), 0)
   }
-
-  private owe(budgets: ReservedBudget[], actual: number): void {
-    if (actual === 0) return
-    const id = budgets.map(windowId).join('\n')
-    const owed = this.unsynced.get(id)
-    if (owed) owed.actual += actual
-    else this.unsynced.set(id, { budgets, actual })
-  }
-}
-
-function windowId(budget: { key: string; windowStart: number }): string {
-  return `${budget.key}|${budget.windowStart}`
 }
 
 function stripSuffix(key: string): string {
