@@ -1,0 +1,7 @@
+export * from './ports.ts'
+export * from './period.ts'
+export { tightest } from './rules.ts'
+export * from './memory.ts'
+export * from './redis.ts'
+export * from './resilient.ts'
+export * from './rate-limit-headers.ts'
