@@ -35,12 +35,23 @@ function installNeeded() {
   return statSync(join(root, 'pnpm-lock.yaml')).mtimeMs > statSync(marker).mtimeMs
 }
 
+// The install's postinstall generates the Prisma client; a pulled schema change without a
+// lockfile change would otherwise leave a stale client that no longer matches the migrations.
+function prismaClientStale() {
+  const client = join(root, 'control-plane', 'app', 'generated', 'prisma', 'client.ts')
+  if (!existsSync(client)) return true
+  return statSync(join(root, 'prisma', 'schema.prisma')).mtimeMs > statSync(client).mtimeMs
+}
+
 if (installNeeded()) {
   // Install output goes to stderr so `npm run --silent cli` keeps stdout to one JSON object.
   // NODE_ENV=production would make pnpm skip devDependencies, which the console build needs.
   const { NODE_ENV: _ignored, ...installEnv } = process.env
   const status = run(['install', '--frozen-lockfile'], { stdio: ['ignore', 2, 2], env: installEnv })
   if (status !== 0) process.exit(status)
+} else if (prismaClientStale()) {
+  const res = spawnSync(process.execPath, [join(root, 'control-plane', 'bin', 'generate-prisma.mjs')], { cwd: root, stdio: ['ignore', 2, 2] })
+  if (res.status !== 0) process.exit(res.status ?? 1)
 }
 const args = process.argv.slice(2)
 if (args[0] !== '--node' && args[0] !== '--data-plane') process.exit(run(args))
