@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto'
 import { createMemoryInfra } from '@switchyard/shared/infra'
+import { requestLogEvent } from '@switchyard/shared/testing/request-log-event'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startUsageIngester } from '../app/services/usage-ingest.server.ts'
 import { createTestServices, seedTeam, type TestServices } from '../app/testing/fixtures.ts'
@@ -11,23 +11,7 @@ beforeAll(() => {
 })
 afterAll(() => services.close())
 
-const event = (teamId: string) =>
-  JSON.stringify({
-    requestId: `req_${randomUUID()}`,
-    createdAt: new Date().toISOString(),
-    teamId,
-    virtualKeyId: null,
-    endpoint: '/v1/chat/completions',
-    provider: 'openai-main',
-    model: 'gpt-4o-mini',
-    stream: false,
-    status: 200,
-    outcome: 'success',
-    latencyMs: 5,
-    ttftMs: 3,
-    usage: { promptTokens: 1, completionTokens: 1 },
-    costUsd: null,
-  })
+const event = (teamId: string) => JSON.stringify(requestLogEvent(teamId))
 
 // Issue #14: the embedded default's log stream is this process's memory, so a clean stop must
 // write out what the data plane flushed into it after the ingester's loop ended.

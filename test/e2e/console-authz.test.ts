@@ -1,19 +1,13 @@
 import { readdirSync } from 'node:fs'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildKeyring, generateMasterKeyBase64 } from '@switchyard/shared/crypto'
-import { createMemoryInfra } from '@switchyard/shared/infra'
-import { createDb, type Db } from '@switchyard/control-plane/lib/db.server'
-import { type AppServices, createAppServices } from '@switchyard/control-plane/services/app-services.server'
+import type { Db } from '@switchyard/control-plane/lib/db.server'
+import type { AppServices } from '@switchyard/control-plane/services/app-services.server'
 import { can } from '@switchyard/control-plane/services/permissions'
 import { createSession } from '@switchyard/control-plane/services/session.server'
 import { type AuthorizationWorld, buildAuthorizationWorld } from '@switchyard/control-plane/testing/authorization-world'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { waitForReady } from '../support/admin-api.ts'
-import { createTestDatabase } from '../support/databases.ts'
-import { freePort } from '../support/ports.ts'
-import { REPO_ROOT, type RunningProcess, startTs } from '../support/processes.ts'
+import { type ConsoleWithServices, startConsoleWithServices } from '../support/console-services.ts'
+import { REPO_ROOT } from '../support/processes.ts'
 import { type ActionCase, type AnonymousOutcome, CONSOLE_ROUTES, type TeamRoute } from './console-authz-routes.ts'
 
 // Console issue, "A test enumerates every loader, action and admin-API route and asserts this
@@ -31,11 +25,10 @@ type Expected = 'login' | 'forbidden' | 'not_found' | 'allowed' | 'ok'
 
 const ROUTES_DIR = join(REPO_ROOT, 'control-plane', 'app', 'routes')
 
-let proc: RunningProcess
+let running: ConsoleWithServices
 let base: string
 let db: Db
 let services: AppServices
-let dataDir: string
 
 async function cookieFor(world: AuthorizationWorld, who: Who): Promise<string | null> {
   if (who === 'anonymous') return null
@@ -69,26 +62,14 @@ function expected(who: Who, permission: Parameters<typeof can>[1], success: 'ok'
 }
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sy-console-authz-'))
-  const masterKey = generateMasterKeyBase64()
-  const databaseUrl = await createTestDatabase('console_authz')
-  const port = await freePort()
-  proc = startTs('control-plane/server/main.ts', ['control-plane'], {
-    DATABASE_URL: databaseUrl, CONTROL_PLANE_PORT: String(port), SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_MASTER_KEY: masterKey,
-  })
-  base = `http://127.0.0.1:${port}`
-  await proc.waitFor(/control plane listening/)
-  await waitForReady(base)
-  db = createDb(databaseUrl)
   // The same master key as the server, so connections seeded here open there ("test connection").
-  services = createAppServices({ db, infra: createMemoryInfra(), keyring: buildKeyring(masterKey), allowPrivateUpstreams: 'loopback', log: () => {} })
+  running = await startConsoleWithServices('console_authz')
+  base = running.server.url
+  db = running.db
+  services = running.services
 })
 
-afterAll(async () => {
-  await db?.$disconnect()
-  await proc?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => running?.stop())
 
 /** One identity's outcome of one call, as a failure line or null. */
 async function check(label: string, want: Expected, call: () => Promise<{ status: number; location: string; text: string }>): Promise<string | null> {

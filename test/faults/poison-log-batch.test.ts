@@ -1,9 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { createDb, type Db } from '@switchyard/control-plane/lib/db.server'
 import { createTeam } from '@switchyard/control-plane/models/team.server'
 import { startUsageIngester, type UsageIngester } from '@switchyard/control-plane/services/usage-ingest.server'
-import { RequestLogEvent, type RequestLogEventInput } from '@switchyard/shared/events'
 import { createMemoryInfra, createRedisInfra, type Infra } from '@switchyard/shared/infra'
+import { requestLogEvent } from '@switchyard/shared/testing/request-log-event'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LogEmitter } from '../../data-plane/src/logging/log-emitter.ts'
 import { testDatabaseUrl, testRedisPrefix, testRedisUrl } from '../support/services.ts'
@@ -22,25 +22,8 @@ beforeAll(async () => {
 })
 afterAll(() => db.$disconnect())
 
-function event(teamId: string, overrides: Partial<RequestLogEventInput> = {}): RequestLogEvent {
-  return RequestLogEvent.parse({
-    requestId: `req_${randomUUID()}`,
-    createdAt: new Date().toISOString(),
-    teamId,
-    virtualKeyId: null,
-    endpoint: '/v1/chat/completions',
-    provider: 'openai-main',
-    model: 'gpt-4o-mini',
-    stream: false,
-    status: 200,
-    outcome: 'success',
-    latencyMs: 12,
-    ...overrides,
-  })
-}
-
 const poisoned = (teamId: string) =>
-  event(teamId, { status: 404, outcome: 'error', model: 'gpt-4o\u0000-mini', errorCode: 'SY_ERR_ROUTE_NOT_FOUND', metadata: { ['k\u0000']: 'cut \ud83d' } })
+  requestLogEvent(teamId, { status: 404, outcome: 'error', model: 'gpt-4o\u0000-mini', errorCode: 'SY_ERR_ROUTE_NOT_FOUND', metadata: { ['k\u0000']: 'cut \ud83d' } })
 
 const twins: Record<string, () => Infra> = {
   memory: () => createMemoryInfra(),
@@ -63,7 +46,7 @@ describe.each(Object.keys(twins))('G-REL-03 a request log batch holding unstorab
 
   it("stores every other team's row of the batch, and the NUL model's row with the NUL replaced", async () => {
     const emitter = new LogEmitter({ logs: infra.logs, log: { warn: () => {}, error: () => {} }, flushIntervalMs: 60_000 })
-    const batch = [event(teams[1]!), poisoned(teams[0]!), event(teams[2]!), event(teams[1]!, { status: 404, outcome: 'error' })]
+    const batch = [requestLogEvent(teams[1]!), poisoned(teams[0]!), requestLogEvent(teams[2]!), requestLogEvent(teams[1]!, { status: 404, outcome: 'error' })]
     for (const e of batch) emitter.emit(e)
     await emitter.close()
 
@@ -74,9 +57,9 @@ describe.each(Object.keys(twins))('G-REL-03 a request log batch holding unstorab
   })
 
   it('does the same for events an older producer wrote unsanitised, and drops, counts and reports only a row no retry can store', async () => {
-    const others = [event(teams[1]!), event(teams[2]!), event(teams[2]!, { stream: true })]
+    const others = [requestLogEvent(teams[1]!), requestLogEvent(teams[2]!), requestLogEvent(teams[2]!, { stream: true })]
     const poison = poisoned(teams[0]!)
-    const unstorable = event(teams[1]!, { status: 2 ** 40 })
+    const unstorable = requestLogEvent(teams[1]!, { status: 2 ** 40 })
     await infra.logs.append([others[0]!, poison, unstorable, others[1]!, others[2]!].map((e) => JSON.stringify(e)))
 
     const landed = [...others, poison].map((e) => e.requestId)

@@ -1,12 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDb, type Db } from '@switchyard/control-plane/lib/db.server'
 import { createTeam } from '@switchyard/control-plane/models/team.server'
 import { startUsageIngester, type UsageIngester } from '@switchyard/control-plane/services/usage-ingest.server'
-import { RequestLogEvent } from '@switchyard/shared/events'
+import type { RequestLogEvent } from '@switchyard/shared/events'
 import { createMemoryInfra, createRedisInfra, type Infra } from '@switchyard/shared/infra'
+import { requestLogEvent } from '@switchyard/shared/testing/request-log-event'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from '../../control-plane/server/db/embedded-postgres.ts'
 import { migrate } from '../../control-plane/server/db/migrate.ts'
@@ -75,14 +76,7 @@ afterAll(async () => {
 })
 
 function event(teamId: string, i: number): RequestLogEvent {
-  return RequestLogEvent.parse({
-    requestId: `req_${randomUUID()}`,
-    createdAt: new Date().toISOString(),
-    teamId,
-    virtualKeyId: null,
-    endpoint: '/v1/chat/completions',
-    provider: 'openai-main',
-    model: 'gpt-4o-mini',
+  return requestLogEvent(teamId, {
     stream: i % 2 === 0,
     status: i % 7 === 0 ? 404 : 200,
     outcome: i % 7 === 0 ? 'error' : 'success',

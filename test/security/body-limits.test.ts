@@ -1,12 +1,8 @@
-import { execFile } from 'node:child_process'
 import { request } from 'node:http'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestServices, seedTeam, type TestServices } from '../../control-plane/app/testing/fixtures.ts'
+import { seedTeam } from '../../control-plane/app/testing/fixtures.ts'
 import { BODY_LIMITS } from '../../control-plane/server/body-limit.ts'
-import { type ControlPlaneHttp, createControlPlaneHttp, loadRemixBuild } from '../../control-plane/server/http.ts'
-import { testDatabaseUrl } from '../support/services.ts'
+import { type InProcessControlPlane, startInProcessControlPlane } from './in-process-control-plane.ts'
 import { sendBody } from './raw-http.ts'
 
 // G-SEC-17 for the control plane: every body is limited while it arrives, so no unauthenticated
@@ -19,24 +15,18 @@ const RSS_BUDGET = 16 * MB
 
 const consoleForm = { 'content-type': 'application/x-www-form-urlencoded' }
 
-let services: TestServices
-let http: ControlPlaneHttp
+let controlPlane: InProcessControlPlane
 let base: string
 const logged: string[] = []
 
 beforeAll(async () => {
-  await promisify(execFile)(process.execPath, [join(import.meta.dirname, '../../control-plane/bin/ensure-build.mjs')], { timeout: 120_000 })
-  services = createTestServices()
-  http = createControlPlaneHttp({ services, databaseUrl: testDatabaseUrl(), remixBuild: await loadRemixBuild(), log: (m) => logged.push(m) })
-  base = await http.listen('127.0.0.1', 0)
+  controlPlane = await startInProcessControlPlane({ log: (m) => logged.push(m) })
+  base = controlPlane.base
   // Warm up both paths, so first-request work is not counted as growth.
   await sendBody(`${base}/login`, { headers: { ...consoleForm, origin: base }, bytes: 200 * 1024, chunked: true })
   await sendBody(`${base}/api/v1/providers`, { headers: { 'content-type': 'application/json' }, bytes: 2 * MB, chunked: true })
 }, 120_000)
-afterAll(async () => {
-  await http?.close()
-  await services?.close()
-})
+afterAll(() => controlPlane?.close())
 
 async function rssGrowth<T>(run: () => Promise<T>): Promise<{ result: T; growth: number }> {
   const before = process.memoryUsage().rss
@@ -65,7 +55,7 @@ describe('G-SEC-17 request body limits (control plane)', () => {
   })
 
   it('stops reading a chunked 200 MB admin API body at 1 MB: 413 payload_too_large, RSS flat', async () => {
-    const team = await seedTeam(services.db)
+    const team = await seedTeam(controlPlane.services.db)
     const headers = { authorization: `Bearer ${team.token}`, 'content-type': 'application/json' }
     const { result, growth } = await rssGrowth(() => sendBody(`${base}/api/v1/providers`, { headers, bytes: 200 * MB, chunked: true }))
     expect(result.status).toBe(413)
@@ -92,7 +82,7 @@ describe('G-SEC-17 request body limits (control plane)', () => {
   })
 
   it('still takes bodies up to each limit, and keeps serving after refusing one', async () => {
-    const team = await seedTeam(services.db)
+    const team = await seedTeam(controlPlane.services.db)
     // A JSON body of exactly 1 MB reaches the handler (which validates it: 422, not 413).
     const filler = 'x'.repeat(BODY_LIMITS.adminApi - JSON.stringify({ name: '', type: 'openai', apiKey: 'k' }).length)
     const exact = JSON.stringify({ name: filler, type: 'openai', apiKey: 'k' })

@@ -1,33 +1,23 @@
-import { execFile } from 'node:child_process'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestServices, seedTeam, type TestServices } from '../../control-plane/app/testing/fixtures.ts'
-import { type ControlPlaneHttp, createControlPlaneHttp, loadRemixBuild } from '../../control-plane/server/http.ts'
-import { testDatabaseUrl } from '../support/services.ts'
+import { seedTeam } from '../../control-plane/app/testing/fixtures.ts'
+import { type InProcessControlPlane, startInProcessControlPlane } from './in-process-control-plane.ts'
 
 // G-SEC-17: malformed bodies are the sender's mistake: a 4xx in the caller's format (admin API
 // error JSON, a plain answer for console forms), never a 5xx, and nothing in the log. Console
 // forms are urlencoded only: nothing in the console uploads files, so multipart (and its
 // parser) is refused outright.
 
-let services: TestServices
-let http: ControlPlaneHttp
+let controlPlane: InProcessControlPlane
 let base: string
 let token: string
 const logged: string[] = []
 
 beforeAll(async () => {
-  await promisify(execFile)(process.execPath, [join(import.meta.dirname, '../../control-plane/bin/ensure-build.mjs')], { timeout: 120_000 })
-  services = createTestServices()
-  http = createControlPlaneHttp({ services, databaseUrl: testDatabaseUrl(), remixBuild: await loadRemixBuild(), log: (m) => logged.push(m) })
-  base = await http.listen('127.0.0.1', 0)
-  token = (await seedTeam(services.db)).token
+  controlPlane = await startInProcessControlPlane({ log: (m) => logged.push(m) })
+  base = controlPlane.base
+  token = (await seedTeam(controlPlane.services.db)).token
 }, 120_000)
-afterAll(async () => {
-  await http?.close()
-  await services?.close()
-})
+afterAll(() => controlPlane?.close())
 
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth)
 

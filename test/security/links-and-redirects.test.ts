@@ -1,25 +1,12 @@
-import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateMasterKeyBase64 } from '@switchyard/shared/crypto'
 import { type ConsoleServer, postForm, startConsole } from '../support/browser.ts'
 import { startTs } from '../support/processes.ts'
 import { PASSWORD, signUp } from './console-client.ts'
+import { postFormRaw } from './raw-http.ts'
 
 // Issue #11 items 3 and 6: emailed links and the CSRF check come from configuration, never
 // from the request's Host header; a redirectTo never leaves the console's origin.
-
-/** A form POST with a Host header of our choosing (fetch does not let one set Host). */
-function postWithHost(url: string, fields: Record<string, string>, headers: { host: string; origin: string }): Promise<number> {
-  const body = new URLSearchParams(fields).toString()
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode ?? 0))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
 
 describe('links and redirects stay on the configured origin', () => {
   let server: ConsoleServer
@@ -34,11 +21,11 @@ describe('links and redirects stay on the configured origin', () => {
   it('a forgot-password request with Host: attacker.example mails a link to the configured origin only', async () => {
     const victim = await signUp(server, 'hostvictim')
     // Host and Origin both the attacker's: the old check compared the two, and built the link from Host.
-    const forged = await postWithHost(`${server.url}/forgot-password`, { email: victim.email }, { host: 'attacker.example', origin: 'http://attacker.example' })
-    expect(forged).toBe(403)
+    const forged = await postFormRaw(`${server.url}/forgot-password`, { email: victim.email }, { headers: { host: 'attacker.example', origin: 'http://attacker.example' } })
+    expect(forged.status).toBe(403)
     // Host forged, Origin the console's own: passes CSRF, and the link still names the console.
-    const proxied = await postWithHost(`${server.url}/forgot-password`, { email: victim.email }, { host: 'attacker.example', origin: server.url })
-    expect(proxied).toBe(200)
+    const proxied = await postFormRaw(`${server.url}/forgot-password`, { email: victim.email }, { headers: { host: 'attacker.example', origin: server.url } })
+    expect(proxied.status).toBe(200)
     expect(server.process.output()).not.toContain('attacker.example')
     expect(server.lastEmailLink(victim.email, '/reset-password/').startsWith(`${server.url}/reset-password/`)).toBe(true)
   })

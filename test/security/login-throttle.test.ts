@@ -1,25 +1,10 @@
-import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ConsoleServer, postForm, startConsole } from '../support/browser.ts'
 import { PASSWORD, signUp } from './console-client.ts'
+import { postFormRaw } from './raw-http.ts'
 
 // Issue #11: the login lock was keyed by the account alone, so anyone could lock anyone out
 // with wrong passwords. G-SEC-09: the guesser is throttled, the owner from elsewhere is not.
-
-/** A login POST from another loopback address (Linux routes all of 127/8 to lo). */
-function loginFrom(localAddress: string, url: string, fields: Record<string, string>): Promise<{ status: number; location: string | undefined }> {
-  const body = new URLSearchParams(fields).toString()
-  const origin = new URL(url).origin
-  return new Promise((resolve, reject) => {
-    const headers = { origin, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }
-    const req = request(`${url}/login`, { method: 'POST', localAddress, headers }, (res) => {
-      res.resume()
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
 
 describe('G-SEC-09 login throttling over HTTP', () => {
   let server: ConsoleServer
@@ -47,8 +32,8 @@ describe('G-SEC-09 login throttling over HTTP', () => {
     expect(statuses.filter((s) => s === 429).length).toBe(200 - checked)
     // The guessing source stays refused, even with the right password…
     expect((await postForm(`${server.url}/login`, { email: victim.email, password: PASSWORD })).status).toBe(429)
-    // …but the owner, from another address, is not locked out.
-    const owner = await loginFrom('127.0.0.2', server.url, { email: victim.email, password: PASSWORD })
+    // …but the owner, from another loopback address (Linux routes all of 127/8 to lo), is not locked out.
+    const owner = await postFormRaw(`${server.url}/login`, { email: victim.email, password: PASSWORD }, { localAddress: '127.0.0.2', headers: { origin: server.url } })
     expect(owner.status).toBe(302)
     expect(owner.location).toMatch(/^\/teams\//)
   })

@@ -1,31 +1,21 @@
-import { execFile } from 'node:child_process'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { createTestServices, seedTeam, type TestServices } from '../../control-plane/app/testing/fixtures.ts'
-import { type ControlPlaneHttp, createControlPlaneHttp, loadRemixBuild } from '../../control-plane/server/http.ts'
-import { testDatabaseUrl } from '../support/services.ts'
+import { seedTeam } from '../../control-plane/app/testing/fixtures.ts'
+import { type InProcessControlPlane, startInProcessControlPlane } from './in-process-control-plane.ts'
 
 // A client's broken URL is the client's problem: a 4xx in the caller's format, and no stack in
 // the operator's log (a stack per request lets anyone fill it). Runs the server in-process so
 // every log line (the server's log, stderr, console.error) is seen.
 
-let services: TestServices
-let http: ControlPlaneHttp
+let controlPlane: InProcessControlPlane
 let base: string
 const logged: string[] = []
 let stderrWrites: string[] = []
 
 beforeAll(async () => {
-  await promisify(execFile)(process.execPath, [join(import.meta.dirname, '../../control-plane/bin/ensure-build.mjs')], { timeout: 120_000 })
-  services = createTestServices()
-  http = createControlPlaneHttp({ services, databaseUrl: testDatabaseUrl(), remixBuild: await loadRemixBuild(), log: (m) => logged.push(m) })
-  base = await http.listen('127.0.0.1', 0)
+  controlPlane = await startInProcessControlPlane({ log: (m) => logged.push(m) })
+  base = controlPlane.base
 }, 120_000)
-afterAll(async () => {
-  await http?.close()
-  await services?.close()
-})
+afterAll(() => controlPlane?.close())
 
 /** Everything written to stderr, console.warn or console.error until `restore()`. */
 function captureOutput() {
@@ -43,7 +33,7 @@ function captureOutput() {
 
 describe('malformed and unknown paths', () => {
   it('answers a malformed %-escape in an admin API path with 400 bad_request, and logs nothing', async () => {
-    const team = await seedTeam(services.db)
+    const team = await seedTeam(controlPlane.services.db)
     const output = captureOutput()
     try {
       for (const path of ['/api/v1/providers/%zz', '/api/v1/virtual-keys/%E0%A4%A', '/api/v1/logs/%']) {

@@ -1,7 +1,8 @@
 import { request } from 'node:http'
 
-// A client that sends a body of any size without holding it: one 64 KB chunk written again and
-// again, with backpressure. What a hostile or broken client does to the control plane.
+// Clients on node:http for what fetch will not do. sendBody sends a body of any size without
+// holding it: one 64 KB chunk written again and again, with backpressure (what a hostile or
+// broken client does to the control plane). postFormRaw picks the Host header and source address.
 
 export interface RawAnswer {
   status: number
@@ -41,5 +42,26 @@ export function sendBody(
       req.end()
     }
     write()
+  })
+}
+
+/**
+ * A urlencoded form POST through node:http, which (unlike fetch) lets a test choose the Host
+ * header it sends and the local address it sends from.
+ */
+export function postFormRaw(
+  url: string,
+  fields: Record<string, string>,
+  options: { headers?: Record<string, string>; localAddress?: string } = {},
+): Promise<{ status: number; location: string | undefined }> {
+  const body = new URLSearchParams(fields).toString()
+  return new Promise((resolve, reject) => {
+    const headers = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }
+    const req = request(url, { method: 'POST', headers, localAddress: options.localAddress }, (res) => {
+      res.resume()
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }))
+    })
+    req.on('error', reject)
+    req.end(body)
   })
 }

@@ -1,20 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { buildKeyring, generateMasterKeyBase64 } from '@switchyard/shared/crypto'
-import { createMemoryInfra } from '@switchyard/shared/infra'
 import { ADMIN_ROUTES } from '@switchyard/control-plane/api/routes.server'
-import { createDb, type Db } from '@switchyard/control-plane/lib/db.server'
-import { type AppServices, createAppServices } from '@switchyard/control-plane/services/app-services.server'
+import type { Db } from '@switchyard/control-plane/lib/db.server'
 import { createSession } from '@switchyard/control-plane/services/session.server'
 import { type AuthorizationWorld, buildAuthorizationWorld } from '@switchyard/control-plane/testing/authorization-world'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CONSOLE_ROUTES } from '../e2e/console-authz-routes.ts'
 import { canary } from '../e2e/walking-skeleton.ts'
-import { adminApi, waitForReady } from '../support/admin-api.ts'
-import { createTestDatabase, dumpDatabase } from '../support/databases.ts'
-import { freePort } from '../support/ports.ts'
-import { type RunningProcess, startTs } from '../support/processes.ts'
+import { adminApi } from '../support/admin-api.ts'
+import { type ConsoleWithServices, startConsoleWithServices } from '../support/console-services.ts'
+import { dumpDatabase } from '../support/databases.ts'
 
 // G-SEC-06, the probe's positive finding "no secret in any API, page, log or table", kept true:
 // distinctive secrets of every kind (a provider key, a virtual key, an admin token, a session
@@ -23,30 +16,18 @@ import { type RunningProcess, startTs } from '../support/processes.ts'
 // output are searched for them. The route tables are the ones the authorization matrices walk,
 // so a new page or API route is swept without editing this file.
 
-let proc: RunningProcess
+let running: ConsoleWithServices
 let base: string
 let db: Db
-let services: AppServices
-let dataDir: string
-let databaseUrl: string
 let world: AuthorizationWorld
 const secrets: Record<string, string> = {}
 const ids: Record<string, string> = {}
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sy-canary-'))
-  const masterKey = generateMasterKeyBase64()
-  databaseUrl = await createTestDatabase('secrets_canary')
-  const port = await freePort()
-  proc = startTs('control-plane/server/main.ts', ['control-plane'], {
-    DATABASE_URL: databaseUrl, CONTROL_PLANE_PORT: String(port), SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_MASTER_KEY: masterKey,
-  })
-  base = `http://127.0.0.1:${port}`
-  await proc.waitFor(/control plane listening/)
-  await waitForReady(base)
-  db = createDb(databaseUrl)
-  services = createAppServices({ db, infra: createMemoryInfra(), keyring: buildKeyring(masterKey), allowPrivateUpstreams: 'loopback', log: () => {} })
-  world = await buildAuthorizationWorld(services)
+  running = await startConsoleWithServices('secrets_canary')
+  base = running.server.url
+  db = running.db
+  world = await buildAuthorizationWorld(running.services)
 
   const admin = adminApi(base, world.a.owner.token)
   secrets.providerKey = canary('provider')
@@ -75,11 +56,7 @@ beforeAll(async () => {
   for (const [name, value] of Object.entries(secrets)) expect(value, name).toBeTruthy()
 })
 
-afterAll(async () => {
-  await db?.$disconnect()
-  await proc?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => running?.stop())
 
 function leaks(text: string): string[] {
   return Object.entries(secrets).filter(([, value]) => text.includes(value)).map(([name]) => name)
@@ -126,9 +103,9 @@ describe('G-SEC-06 secrets never leak (canary sweep)', () => {
   })
 
   it('no table holds a secret in plaintext, and the server never printed one', async () => {
-    const dump = await dumpDatabase(databaseUrl)
+    const dump = await dumpDatabase(running.server.databaseUrl)
     expect(dump).toContain('canary-openai')
     expect(leaks(dump).map((name) => `postgres holds ${name}`)).toEqual([])
-    expect(leaks(proc.output()).map((name) => `server output has ${name}`)).toEqual([])
+    expect(leaks(running.server.process.output()).map((name) => `server output has ${name}`)).toEqual([])
   })
 })

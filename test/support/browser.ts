@@ -47,6 +47,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export interface ConsoleServer {
   url: string
   process: RunningProcess
+  /** The server's own database (created for this label). */
+  databaseUrl: string
   /** The newest link of an email to `to` printed to the server log (no SMTP configured). */
   lastEmailLink(to: string, path: string): string
   stop(): Promise<void>
@@ -91,8 +93,9 @@ export async function signUpInBrowser(page: Page, options: { base: string; outpu
 export async function startConsole(label: string, extraEnv: Record<string, string> = {}): Promise<ConsoleServer> {
   const dataDir = mkdtempSync(join(tmpdir(), `sy-${label}-`))
   const port = await freePort()
+  const databaseUrl = await createTestDatabase(label)
   const env = {
-    DATABASE_URL: await createTestDatabase(label),
+    DATABASE_URL: databaseUrl,
     CONTROL_PLANE_PORT: String(port),
     SWITCHYARD_DATA_DIR: dataDir,
     ...extraEnv,
@@ -104,6 +107,7 @@ export async function startConsole(label: string, extraEnv: Record<string, strin
   return {
     url,
     process: proc,
+    databaseUrl,
     lastEmailLink: (to, path) => emailLinkIn(proc.output(), to, path),
     async stop() {
       await proc.stop()

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto'
 import { createMemoryInfra } from '@switchyard/shared/infra'
 import type { RequestLogEventInput } from '@switchyard/shared/events'
+import { requestLogEvent } from '@switchyard/shared/testing/request-log-event'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDb } from '../lib/db.server.ts'
 import { adminClient, createTestServices, seedTeam, type TestServices } from '../testing/fixtures.ts'
@@ -14,25 +14,9 @@ beforeAll(() => {
 })
 afterAll(() => services.close())
 
-function event(teamId: string, overrides: Partial<RequestLogEventInput> = {}): RequestLogEventInput {
-  return {
-    requestId: `req_${randomUUID()}`,
-    createdAt: new Date().toISOString(),
-    teamId,
-    virtualKeyId: null,
-    endpoint: '/v1/chat/completions',
-    provider: 'openai-main',
-    model: 'gpt-4o-mini',
-    stream: false,
-    status: 200,
-    outcome: 'success',
-    latencyMs: 120,
-    ttftMs: 80,
-    usage: { promptTokens: 11, completionTokens: 7 },
-    costUsd: '0.000005850',
-    ...overrides,
-  }
-}
+// A priced, metered event: the logs API assertions below check these values.
+const event = (teamId: string, overrides: Partial<RequestLogEventInput> = {}) =>
+  requestLogEvent(teamId, { latencyMs: 120, ttftMs: 80, usage: { promptTokens: 11, completionTokens: 7 }, costUsd: '0.000005850', ...overrides })
 
 async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 3000): Promise<T> {
   const deadline = Date.now() + timeoutMs

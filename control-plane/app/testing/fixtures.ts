@@ -10,6 +10,7 @@ import { createAdminToken } from '../models/admin-token.server.ts'
 import { createMembership, createTeam } from '../models/team.server.ts'
 import { createUser } from '../models/user.server.ts'
 import { type AppServices, createAppServices } from '../services/app-services.server.ts'
+import type { ConsoleConfig } from '../services/auth-config.server.ts'
 
 // Test fixtures for the control plane: services over this run's database and a memory infra,
 // and teams created per test (tests share one database, so each scopes its own data).
@@ -18,7 +19,7 @@ export interface TestServices extends AppServices {
   close(): Promise<void>
 }
 
-export function createTestServices(options: { infra?: Infra; keyring?: Keyring; allowPrivateUpstreams?: string } = {}): TestServices {
+export function createTestServices(options: { infra?: Infra; keyring?: Keyring; allowPrivateUpstreams?: string; config?: ConsoleConfig } = {}): TestServices {
   const db = createDb(testDatabaseUrl())
   const infra = options.infra ?? createMemoryInfra()
   const services = createAppServices({
@@ -27,6 +28,7 @@ export function createTestServices(options: { infra?: Infra; keyring?: Keyring; 
     keyring: options.keyring ?? buildKeyring(generateMasterKeyBase64()),
     // The non-production default: the fake providers listen on loopback.
     allowPrivateUpstreams: options.allowPrivateUpstreams ?? 'loopback',
+    ...(options.config ? { config: options.config } : {}),
   })
   return {
     ...services,

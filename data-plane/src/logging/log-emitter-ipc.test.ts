@@ -1,31 +1,11 @@
 import type { RequestLogEvent } from '@switchyard/shared/events'
 import { createIpcInfra, createMemoryInfra, serveInfraOverIpc } from '@switchyard/shared/infra'
 import { endpointPair } from '@switchyard/shared/infra/testing'
+import { requestLogEvent } from '@switchyard/shared/testing/request-log-event'
 import { describe, expect, it } from 'vitest'
 import { LogEmitter } from './log-emitter.ts'
 
-const event = (requestId: string): RequestLogEvent => ({
-  eventVersion: 1,
-  requestId,
-  createdAt: new Date().toISOString(),
-  teamId: 'team_1',
-  virtualKeyId: 'vk_1',
-  snapshotVersion: 1,
-  endpoint: '/v1/chat/completions',
-  provider: 'fake',
-  model: 'm',
-  stream: false,
-  status: 200,
-  outcome: 'success',
-  errorCode: null,
-  latencyMs: 1,
-  ttftMs: null,
-  usage: null,
-  costUsd: null,
-  cacheStatus: 'bypass',
-  attempts: [],
-  metadata: {},
-})
+const event = (requestId: string) => requestLogEvent('team_1', { requestId })
 
 // Issue #14: in `npm start` the data plane's log events go to the control plane over IPC. A
 // parent that stops answering for a while (busy, or the child restarting) must cost the data

@@ -1,34 +1,12 @@
 import type { RequestLogEvent } from '@switchyard/shared/events'
 import type { LogStream } from '@switchyard/shared/infra'
+import { requestLogEvent } from '@switchyard/shared/testing/request-log-event'
 import { describe, expect, it } from 'vitest'
 import { LogEmitter } from './log-emitter.ts'
 
 const silent = { warn: () => {}, error: () => {} }
 
-function event(requestId: string): RequestLogEvent {
-  return {
-    eventVersion: 1,
-    requestId,
-    createdAt: new Date().toISOString(),
-    teamId: 'team_1',
-    virtualKeyId: 'vk_1',
-    snapshotVersion: 1,
-    endpoint: '/v1/chat/completions',
-    provider: 'fake',
-    model: 'm',
-    stream: false,
-    status: 200,
-    outcome: 'success',
-    errorCode: null,
-    latencyMs: 1,
-    ttftMs: null,
-    usage: null,
-    costUsd: null,
-    cacheStatus: 'bypass',
-    attempts: [],
-    metadata: {},
-  }
-}
+const event = (requestId: string) => requestLogEvent('team_1', { requestId })
 
 /** A log stream that fails while `down` is true and records what it accepted. */
 function flakyStream() {
