@@ -49,7 +49,7 @@ function post(path: string, contentType: string | null, body: string | Uint8Arra
     method: 'POST',
     headers: { ...headers, ...(contentType ? { 'content-type': contentType } : {}) },
     // A Blob, so fetch adds no content type of its own.
-    body: new Blob([body]),
+    body: new Blob([typeof body === 'string' ? body : new Uint8Array(body)]),
     redirect: 'manual',
   })
 }

@@ -2,8 +2,10 @@ import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { defaultConsoleConfig } from '../../control-plane/app/services/auth-config.server.ts'
 import { createTestServices, seedTeam, type TestServices } from '../../control-plane/app/testing/fixtures.ts'
 import { type ControlPlaneHttp, createControlPlaneHttp, loadRemixBuild } from '../../control-plane/server/http.ts'
+import { freePort } from '../support/ports.ts'
 import { testDatabaseUrl } from '../support/services.ts'
 import { sendBody } from './raw-http.ts'
 
@@ -30,13 +32,15 @@ let token: string
 
 beforeAll(async () => {
   await promisify(execFile)(process.execPath, [join(import.meta.dirname, '../../control-plane/bin/ensure-build.mjs')], { timeout: 120_000 })
-  services = createTestServices()
+  // Each server's public origin is where it listens: the CSRF check holds form posts' Origin against it.
+  const [devPort, prodPort] = [await freePort(), await freePort()]
+  services = createTestServices({ config: defaultConsoleConfig({ publicUrl: `http://127.0.0.1:${devPort}` }) })
   const remixBuild = await loadRemixBuild()
   dev = createControlPlaneHttp({ services, databaseUrl: testDatabaseUrl(), remixBuild, log: () => {} })
-  devUrl = await dev.listen('127.0.0.1', 0)
-  const production = { ...services, config: { ...services.config, production: true } }
+  devUrl = await dev.listen('127.0.0.1', devPort)
+  const production = { ...services, config: { ...defaultConsoleConfig({ publicUrl: `http://127.0.0.1:${prodPort}` }), production: true } }
   prod = createControlPlaneHttp({ services: production, databaseUrl: testDatabaseUrl(), remixBuild, log: () => {} })
-  prodUrl = await prod.listen('127.0.0.1', 0)
+  prodUrl = await prod.listen('127.0.0.1', prodPort)
   token = (await seedTeam(services.db)).token
 }, 120_000)
 afterAll(async () => {

@@ -87,7 +87,12 @@ afterAll(async () => {
 /** Everything the client saw of a failure: the SDK error's message, body and headers. */
 function clientView(err: unknown): string {
   const e = err as { message?: unknown; error?: unknown; headers?: unknown; status?: unknown }
-  const headers = e.headers instanceof Headers ? Object.fromEntries(e.headers) : e.headers
+  let headers = e.headers
+  if (e.headers instanceof Headers) {
+    const entries: Record<string, string> = {}
+    e.headers.forEach((value, name) => (entries[name] = value))
+    headers = entries
+  }
   return JSON.stringify({ message: e.message, error: e.error, headers, status: e.status })
 }
 

@@ -17,7 +17,8 @@ export interface RunningProcess {
 
 /** The environment a child gets: ours minus every Switchyard variable, plus `env`. */
 export function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = {}
+  // A cast: a test that also loads Remix's types sees NODE_ENV declared required.
+  const base = {} as NodeJS.ProcessEnv
   for (const [k, v] of Object.entries(process.env)) {
     if (/^(SWITCHYARD_|DATABASE_URL$|REDIS_URL$|CONTROL_PLANE_PORT$|DATA_PLANE_PORT$|EMBEDDED_PG_PORT$|NODE_ENV$|VITEST)/.test(k)) continue
     base[k] = v
