@@ -17,6 +17,8 @@ interface LocalBreaker {
   probeHanded: boolean
   /** A store call for this target is in flight. */
   pending: boolean
+  /** Traffic asked for it while ejected: worth claiming the probe as soon as the cool-down ends. */
+  asked: boolean
 }
 
 export class Breakers {
@@ -45,9 +47,20 @@ export class Breakers {
       if (now >= b.record.probeUntil) this.transition(targetId, b, 'claim', [])
       return 'open'
     }
-    // The first ask after the cool-down claims the probe; the next ask (on the winning replica) gets it.
-    if (now >= b.record.openUntil) this.transition(targetId, b, 'claim', [])
+    b.asked = true
+    // The sync tick claims the probe when the cool-down ends; an ask finding it unclaimed claims
+    // it too, and the next ask on the winning replica gets it (at once, when claimed locally).
+    if (now >= b.record.openUntil) {
+      this.transition(targetId, b, 'claim', [])
+      if (b.record.state === 'half-open') return this.allow(targetId)
+    }
     return 'open'
+  }
+
+  /** Claims the probe of every target whose cool-down has ended and that traffic asked for. */
+  claimDue(): void {
+    const now = this.link.clock()
+    for (const [id, b] of this.local) if (b.asked && b.record.state === 'open' && now >= b.record.openUntil) this.transition(id, b, 'claim', [])
   }
 
   /**
@@ -110,7 +123,7 @@ export class Breakers {
   private entry(targetId: string): LocalBreaker | undefined {
     let b = this.local.get(targetId)
     if (!b && this.local.size < MAX_TARGETS) {
-      b = { record: CLOSED, failures: 0, deferred: false, probeHanded: false, pending: false }
+      b = { record: CLOSED, failures: 0, deferred: false, probeHanded: false, pending: false, asked: false }
       this.local.set(targetId, b)
     }
     return b
@@ -121,6 +134,7 @@ export class Breakers {
     if (record.state !== b.record.state) {
       b.failures = 0
       b.deferred = false
+      b.asked = false
     }
     b.record = record
   }
@@ -150,7 +164,11 @@ export class Breakers {
           return
         }
         this.adopt(targetId, result.record, true)
-        if (op === 'open' && !result.applied && result.record.state === 'closed') b.deferred = true
+        if (op === 'open' && !result.applied && result.record.state === 'closed') {
+          // Refused for the group's share: the next failure asks again.
+          b.deferred = true
+          b.failures = this.config.failureThreshold - 1
+        }
       })
   }
 }

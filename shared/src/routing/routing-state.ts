@@ -55,7 +55,7 @@ class RoutingStateImpl implements RoutingState, StoreLink {
   readonly latency: LatencyBoard
   readonly retryBudget: RetryBudget
   private isDegraded = false
-  private lastReconcile = 0
+  private lastReconcile = Number.NEGATIVE_INFINITY
   private ticking: Promise<void> | null = null
   private timer: NodeJS.Timeout | null = null
   private unsubscribe: (() => void) | null = null
@@ -106,13 +106,15 @@ class RoutingStateImpl implements RoutingState, StoreLink {
 
   private async tick(): Promise<void> {
     let recovering = false
+    this.breakers.claimDue()
     if (this.isDegraded) {
       if (!(await this.store.ping())) return
       this.isDegraded = false
       recovering = true
       if (!this.unsubscribe) await this.subscribe()
     }
-    const now = this.clock()
+    // Paced by real time: the injectable clock is the state's notion of time, not the loop's.
+    const now = performance.now()
     const reconcile = recovering || now - this.lastReconcile >= this.reconcileIntervalMs
     await Promise.all([this.latency.sync(), this.retryBudget.sync(), reconcile ? this.breakers.reconcile() : Promise.resolve(true)])
     if (reconcile && !this.isDegraded) this.lastReconcile = now
