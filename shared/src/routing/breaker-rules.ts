@@ -44,7 +44,7 @@ export function applyTransition(
       return { applied: true, record: { ...cur, state: 'closed', openUntil: 0, closedAt: t.now, holder: '', probeUntil: 0, generation } }
     case 'reopen': {
       if (cur.state !== 'half-open' || cur.holder !== t.replicaId) return refuse(cur)
-      const openings = cur.openings + 1
+      const openings = cur.openings + (config.failedProbeCooldown === 'double' ? 1 : 0)
       return { applied: true, record: { ...cur, state: 'open', openUntil: t.now + cooldownMs(openings, config), openings, holder: '', probeUntil: 0, generation } }
     }
   }

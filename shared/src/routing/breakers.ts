@@ -52,7 +52,8 @@ export class Breakers {
     // it too, and the next ask on the winning replica gets it (at once, when claimed locally).
     if (now >= b.record.openUntil) {
       this.transition(targetId, b, 'claim', [])
-      if (b.record.state === 'half-open') return this.allow(targetId)
+      // Claimed locally (degraded): the record changed under this call.
+      if (this.local.get(targetId)?.record.state === 'half-open') return this.allow(targetId)
     }
     return 'open'
   }

@@ -6,7 +6,7 @@
 // c closedAt, h holder, p probeUntil.
 // KEYS[1] the target, KEYS[2..] the group's other members.
 // ARGV: op, replicaId, now, baseCooldown, maxCooldown, probeTimeout, resetAfter, maxEjected,
-//       channel, targetId, ttlMs.
+//       channel, targetId, ttlMs, failedProbeGrowth (1 doubles, 0 keeps).
 // Returns {applied, s, u, n, g, c, h, p}; an applied transition is published on the channel.
 export const BREAKER_TRANSITION = `
 local op, replica, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
@@ -42,7 +42,7 @@ elseif op == 'close' then
   s, u, c, h, p = 'closed', 0, now, '', 0
 elseif op == 'reopen' then
   if s ~= 'half-open' or h ~= replica then return reply(0) end
-  n = n + 1
+  n = n + tonumber(ARGV[12])
   s, u, h, p = 'open', now + cooldown(n), '', 0
 else
   return redis.error_reply('unknown breaker op')

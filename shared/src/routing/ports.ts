@@ -21,6 +21,13 @@ export const BreakerConfigSchema = z.object({
   resetAfterMs: ms.default(600_000),
   /** Share of a group that may be ejected at once (G-REL-15: ≤ 50 %, at least 1). */
   maxEjectedFraction: fraction.default(0.5),
+  /**
+   * 'double': a failed probe re-opens for twice the cool-down (issue #12). 'same': it re-opens
+   * for the same one and only a new ejection after service doubles it (Envoy's counting), which
+   * brings a target back within one cool-down of its recovery (failoverbench S15; see
+   * docs/routing-state.md for the arithmetic).
+   */
+  failedProbeCooldown: z.enum(['double', 'same']).default('double'),
 })
 export type BreakerConfig = z.input<typeof BreakerConfigSchema>
 export type ParsedBreakerConfig = z.output<typeof BreakerConfigSchema>

@@ -72,7 +72,7 @@ class RedisRoutingStore implements RoutingStore {
     const keys = [this.breakerKey(t.targetId), ...others.map((id) => this.breakerKey(id))]
     const c = t.config
     const limit = maxEjected(others.length + 1, c)
-    const args = [t.op, t.replicaId, t.now, c.baseCooldownMs, c.maxCooldownMs, c.probeTimeoutMs, c.resetAfterMs, limit, this.channel, t.targetId, BREAKER_TTL_MS]
+    const args = [t.op, t.replicaId, t.now, c.baseCooldownMs, c.maxCooldownMs, c.probeTimeoutMs, c.resetAfterMs, limit, this.channel, t.targetId, BREAKER_TTL_MS, c.failedProbeCooldown === 'double' ? 1 : 0]
     return toResult(await this.commands.syRoutingBreaker(keys.length, ...keys, ...args))
   }
 

@@ -23,6 +23,12 @@ interface Scope {
   shared: Map<number, BudgetBucket> | null
 }
 
+/** Overrides of the configured share for one scope (the same at every call for that scope). */
+export interface BudgetShare {
+  ratio?: number
+  minPerSecond?: number
+}
+
 const add = (map: Map<number, Counts>, bucket: number, requests: number, retries: number) => {
   const c = map.get(bucket) ?? { requests: 0, retries: 0 }
   map.set(bucket, { requests: c.requests + requests, retries: c.retries + retries })
@@ -47,8 +53,12 @@ export class RetryBudget {
     add(s.unsynced, bucket, 1, 0)
   }
 
-  /** Before each retry (and each hedge): true spends one unit of the budget; false means don't. */
-  tryAcquire(scope = 'global'): boolean {
+  /**
+   * Before each retry: true spends one unit of the budget; false means don't retry. Hedges use
+   * their own scope and share (G-REL-16: ≤ 10 % extra attempts), e.g.
+   * `tryAcquire('hedge', { ratio: 0.1, minPerSecond: 0 })` after `recordRequest('hedge')`.
+   */
+  tryAcquire(scope = 'global', share: BudgetShare = {}): boolean {
     const s = this.scope(scope)
     if (!s) return false
     const now = this.link.clock()
@@ -56,7 +66,9 @@ export class RetryBudget {
     const windowSeconds = this.config.windowMs / 1000
     let requests = 0
     let retries = 0
-    let floor = (this.config.minPerSecond * windowSeconds) / this.replicas
+    const ratio = share.ratio ?? this.config.ratio
+    const minPerSecond = share.minPerSecond ?? this.config.minPerSecond
+    let floor = (minPerSecond * windowSeconds) / this.replicas
     if (this.link.degraded || s.shared === null) {
       for (const [b, c] of s.own) {
         if (b < since) continue
@@ -78,9 +90,9 @@ export class RetryBudget {
           retries += replicas * c.retries
         }
       }
-      floor = this.config.minPerSecond * windowSeconds
+      floor = minPerSecond * windowSeconds
     }
-    if (retries + 1 > Math.max(floor, this.config.ratio * requests)) return false
+    if (retries + 1 > Math.max(floor, ratio * requests)) return false
     const bucket = this.bucketOf(now)
     add(s.own, bucket, 0, 1)
     add(s.unsynced, bucket, 0, 1)

@@ -131,6 +131,18 @@ describe.each(Object.keys(stores))('%s routing state', (kind) => {
       expect(await store.readBreakers(['a', 'b'])).toMatchObject([{ state: 'closed' }, null])
     })
 
+    it("with failedProbeCooldown 'same', a failed probe re-opens for the same cool-down", async () => {
+      const storeFor = stores[kind]!()
+      const store = storeFor()
+      closers.push(() => store.close())
+      const config = BreakerConfigSchema.parse({ failedProbeCooldown: 'same' })
+      const t = (op: BreakerTransition['op'], at: number): BreakerTransition => ({ op, targetId: 'a', group, replicaId: 'r0', now: at, config })
+      await store.transitionBreaker(t('open', now))
+      await store.transitionBreaker(t('claim', now + 30_000))
+      const reopened = await store.transitionBreaker(t('reopen', now + 30_000))
+      expect(reopened).toMatchObject({ applied: true, record: { state: 'open', openings: 1, openUntil: now + 60_000 } })
+    })
+
     it('a successful probe closes the breaker on every replica', async () => {
       const [a, b] = await replicas(2)
       fail(a!, 'a', group)
@@ -232,6 +244,21 @@ describe.each(Object.keys(stores))('%s routing state', (kind) => {
       // The budget is spent, not withheld: retries happen on every replica.
       expect(total).toBeGreaterThanOrEqual(0.15 * requests)
       for (const r of retries) expect(r).toBeGreaterThan(0)
+    })
+
+    it('keeps a separate, smaller share for hedges', async () => {
+      const [r] = await replicas(1)
+      for (let i = 0; i < 100; i++) {
+        r!.retryBudget.recordRequest('hedge')
+        r!.retryBudget.recordRequest()
+      }
+      let hedges = 0
+      while (hedges < 50 && r!.retryBudget.tryAcquire('hedge', { ratio: 0.1, minPerSecond: 0 })) hedges += 1
+      expect(hedges).toBe(10)
+      // The hedges did not spend the retry budget: its floor (3/s over the 10 s window) is all there.
+      let retries = 0
+      while (retries < 50 && r!.retryBudget.tryAcquire()) retries += 1
+      expect(retries).toBe(30)
     })
 
     it('shares the 3/s floor across replicas instead of granting it to each', async () => {
