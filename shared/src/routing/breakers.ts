@@ -35,7 +35,8 @@ export class Breakers {
    * 'closed' (status() says ejectionDeferred), so a group never loses more than its share.
    */
   allow(targetId: string): Admission {
-    const b = this.local.get(targetId)
+    // Asked about = known: the reconcile poll reads it, so a lost announcement is caught up.
+    const b = this.entry(targetId)
     if (!b || b.record.state === 'closed') return 'closed'
     const now = this.link.clock()
     if (b.record.state === 'half-open') {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PrivateRedis, privateRedis } from '../../../test/support/redis-server.ts'
 import type { RoutingStore } from './ports.ts'
@@ -13,6 +14,7 @@ describe('routing state when Redis is unreachable', () => {
   let a: RoutingState
   let b: RoutingState
   let direct: RoutingStore
+  let bAhead = 0
   const prefix = `routing-${randomBytes(4).toString('hex')}:`
   const group = ['t1', 't2', 't3', 't4']
 
@@ -30,7 +32,8 @@ describe('routing state when Redis is unreachable', () => {
     await redis.start()
     const options = { syncIntervalMs: 50, reconcileIntervalMs: 200, replicas: 2, retryBudget: { windowMs: 2000, bucketMs: 250 } }
     a = await startRoutingState({ store: store(), replicaId: 'a', ...options })
-    b = await startRoutingState({ store: store(), replicaId: 'b', ...options })
+    // b's clock can be moved ahead to end a cool-down during the outage.
+    b = await startRoutingState({ store: store(), replicaId: 'b', clock: () => Date.now() + bAhead, ...options })
     direct = store()
   })
 
@@ -46,6 +49,15 @@ describe('routing state when Redis is unreachable', () => {
     await expect.poll(() => b.breakers.allow('t1'), { timeout: 1000 }).toBe('open')
     expect(a.degraded).toBe(false)
     expect(b.degraded).toBe(false)
+  })
+
+  it('catches up with a lost announcement through the reconcile poll', async () => {
+    expect(b.breakers.allow('quiet')).toBe('closed')
+    // Written as a transition would, but never published (pub/sub is at-most-once).
+    const raw = new Redis(redis.url)
+    await raw.hset(`${prefix}routing:breaker:quiet`, { s: 'open', u: Date.now() + 30_000, n: 1, g: 1, c: 0, h: '', p: 0 })
+    raw.disconnect()
+    await expect.poll(() => b.breakers.allow('quiet'), { timeout: 1000, interval: 10 }).toBe('open')
   })
 
   it('keeps deciding on local state once Redis is gone, and reports degraded', async () => {
@@ -67,9 +79,16 @@ describe('routing state when Redis is unreachable', () => {
     let granted = 0
     for (let i = 0; i < 10; i++) if (a.retryBudget.tryAcquire()) granted += 1
     expect(granted).toBe(3)
+    // A cool-down ending during the outage: the replica claims the probe locally, at once.
+    bAhead = 31_000
+    expect(b.breakers.allow('t1')).toBe('probe')
+    expect(b.breakers.allow('t1')).toBe('open')
+    b.breakers.record('t1', 'failure', group)
+    expect(b.breakers.status('t1')).toMatchObject({ state: 'open', openings: 2 })
   })
 
   it('reconciles when Redis is back: local ejections reach the store and the other replicas', async () => {
+    bAhead = 0
     await redis.start()
     await expect.poll(() => !a.degraded && !b.degraded, { timeout: 10_000, interval: 50 }).toBe(true)
     // The restarted server was empty; a seeded what it ejected meanwhile, and b reads it back.
