@@ -98,3 +98,37 @@ describe('routing state when Redis is unreachable', () => {
     await expect.poll(() => b.latency.snapshot(['t4'])[0]?.ewmaTtftMs, { timeout: 2000 }).toBe(120)
   })
 })
+
+describe('routing state started while Redis is away', () => {
+  let redis: PrivateRedis
+  const stores: RoutingStore[] = []
+  const states: RoutingState[] = []
+
+  afterAll(async () => {
+    await Promise.all(states.map((s) => s.close()))
+    await Promise.all(stores.map((s) => s.close()))
+    await redis?.stop()
+  })
+
+  it('starts degraded, then subscribes and shares once Redis comes up', async () => {
+    redis = await privateRedis()
+    const prefix = `routing-${randomBytes(4).toString('hex')}:`
+    const start = async (replicaId: string) => {
+      const store = createRedisRoutingStore({ url: redis.url, prefix, redisOptions: { commandTimeout: 300, retryStrategy: () => 100 } })
+      stores.push(store)
+      const state = await startRoutingState({ store, replicaId, syncIntervalMs: 50, reconcileIntervalMs: 10_000 })
+      states.push(state)
+      return state
+    }
+    const a = await start('a')
+    expect(a.degraded).toBe(true)
+    expect(a.breakers.allow('t1')).toBe('closed')
+    await redis.start()
+    const b = await start('b')
+    await expect.poll(() => a.degraded, { timeout: 5000 }).toBe(false)
+    // The reconcile poll is 10 s away: only the late subscription can tell a within 1 s.
+    await new Promise((r) => setTimeout(r, 200))
+    for (let i = 0; i < 5; i++) b.breakers.record('t1', 'failure', ['t1', 't2'])
+    await expect.poll(() => a.breakers.allow('t1'), { timeout: 1000, interval: 10 }).toBe('open')
+  })
+})

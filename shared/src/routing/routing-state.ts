@@ -58,7 +58,7 @@ class RoutingStateImpl implements RoutingState, StoreLink {
   private lastReconcile = Number.NEGATIVE_INFINITY
   private ticking: Promise<void> | null = null
   private timer: NodeJS.Timeout | null = null
-  private unsubscribe: (() => void) | null = null
+  private subscription: Promise<(() => void) | null> | null = null
   private readonly reconcileIntervalMs: number
 
   constructor(
@@ -90,8 +90,9 @@ class RoutingStateImpl implements RoutingState, StoreLink {
   }
 
   async start(syncIntervalMs: number): Promise<void> {
-    // A subscription that cannot be made now (Redis away at boot) is made on recovery.
-    await this.subscribe()
+    // Redis away at boot: start degraded; ioredis completes the subscription once it connects.
+    const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000).unref())
+    if (!(await Promise.race([this.subscribe(), timeout]))) this.isDegraded = true
     await this.sync()
     this.timer = setInterval(() => void this.sync(), syncIntervalMs)
     this.timer.unref()
@@ -111,7 +112,7 @@ class RoutingStateImpl implements RoutingState, StoreLink {
       if (!(await this.store.ping())) return
       this.isDegraded = false
       recovering = true
-      if (!this.unsubscribe) await this.subscribe()
+      void this.subscribe()
     }
     // Paced by real time: the injectable clock is the state's notion of time, not the loop's.
     const now = performance.now()
@@ -120,21 +121,20 @@ class RoutingStateImpl implements RoutingState, StoreLink {
     if (reconcile && !this.isDegraded) this.lastReconcile = now
   }
 
-  private async subscribe(): Promise<void> {
-    const subscribing = this.store.onBreakerChange((targetId, record) => this.breakers.adopt(targetId, record))
-    const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000).unref())
-    const unsubscribe = await Promise.race([subscribing.catch(() => null), timeout])
-    if (unsubscribe) this.unsubscribe = unsubscribe
-    else {
-      this.isDegraded = true
-      // Resolving later still counts: ioredis subscribes once it connects.
-      void subscribing.then((u) => (this.unsubscribe = u)).catch(() => {})
-    }
+  /** Subscribes once; a subscription that failed is tried again on the next recovery. */
+  private subscribe(): Promise<(() => void) | null> {
+    this.subscription ??= this.store
+      .onBreakerChange((targetId, record) => this.breakers.adopt(targetId, record))
+      .catch(() => {
+        this.subscription = null
+        return null
+      })
+    return this.subscription
   }
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer)
-    this.unsubscribe?.()
+    void this.subscription?.then((unsubscribe) => unsubscribe?.())
     await this.ticking
   }
 }
