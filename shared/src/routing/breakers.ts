@@ -19,6 +19,8 @@ interface LocalBreaker {
   pending: boolean
   /** Traffic asked for it while ejected: worth claiming the probe as soon as the cool-down ends. */
   asked: boolean
+  /** The record is this replica's own guess, not yet confirmed by the store. */
+  optimistic: boolean
 }
 
 export class Breakers {
@@ -106,13 +108,15 @@ export class Breakers {
   /** Reads every known target's record; seeds the store with local ejections it lost. */
   async reconcile(): Promise<boolean> {
     const ids = [...this.local.keys()]
+    const before = ids.map((id) => this.local.get(id)?.record)
     const remote = await this.link.call((s) => s.readBreakers(ids))
     if (remote === null) return false
     await Promise.all(
       ids.map(async (id, i) => {
         const b = this.local.get(id)
         const r = remote[i]
-        if (!b || b.pending) return
+        // Changed while the read was in flight: the read is older than what this replica knows.
+        if (!b || b.pending || b.record !== before[i]) return
         if (r) return this.adopt(id, r, true)
         if (b.record.state === 'closed') return
         const seeded = await this.link.call((s) => s.seedBreaker(id, b.record))
@@ -125,13 +129,14 @@ export class Breakers {
   private entry(targetId: string): LocalBreaker | undefined {
     let b = this.local.get(targetId)
     if (!b && this.local.size < MAX_TARGETS) {
-      b = { record: CLOSED, failures: 0, deferred: false, probeHanded: false, pending: false, asked: false }
+      b = { record: CLOSED, failures: 0, deferred: false, probeHanded: false, pending: false, asked: false, optimistic: false }
       this.local.set(targetId, b)
     }
     return b
   }
 
-  private set(b: LocalBreaker, record: BreakerRecord): void {
+  private set(b: LocalBreaker, record: BreakerRecord, optimistic = false): void {
+    b.optimistic = optimistic
     if (record.generation !== b.record.generation || record.state !== b.record.state) b.probeHanded = false
     if (record.state !== b.record.state) {
       b.failures = 0
@@ -146,7 +151,7 @@ export class Breakers {
     const t: BreakerTransition = { op, targetId, group, replicaId: this.link.replicaId, now: this.link.clock(), config: this.config }
     const locally = () => {
       const result = applyTransition(t, b.record, (id) => this.local.get(id)?.record ?? null, this.config)
-      if (result.applied) this.set(b, result.record)
+      if (result.applied) this.set(b, result.record, !this.link.degraded)
       else if (op === 'open') b.deferred = true
       return result.applied
     }
@@ -165,7 +170,8 @@ export class Breakers {
           if (op === 'claim') locally()
           return
         }
-        this.adopt(targetId, result.record, true)
+        // The store's answer replaces this replica's guess, but not a newer announcement.
+        this.adopt(targetId, result.record, b.optimistic)
         if (op === 'open' && !result.applied && result.record.state === 'closed') {
           // Refused for the group's share: the next failure asks again.
           b.deferred = true
