@@ -65,6 +65,7 @@ describe('console: the route editor', () => {
     expect(await page.getByLabel('Model (children.0)').getAttribute('aria-invalid')).toBe('true')
     const create = page.getByRole('button', { name: 'Create the route' })
     expect(await create.isDisabled()).toBe(true)
+    await page.getByLabel('Connection (children.0)').selectOption('primary')
     await page.getByLabel('Model (children.0)').fill('gpt-4o-mini')
     await firstError.waitFor({ state: 'detached' })
 

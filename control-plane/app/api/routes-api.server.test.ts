@@ -104,6 +104,15 @@ describe('admin API: routes', () => {
     expect(await services.db.route.count({ where: { teamId: team.teamId } })).toBe(0)
   })
 
+  it('G-SEC-17 hostile plans: a deeply nested body is a 422, not a crash', async () => {
+    const team = await teamWithConnections('primary')
+    const depth = 30_000
+    const body = `{"plan":${'{"type":"fallback","children":['.repeat(depth)}${JSON.stringify(single)}${']}'.repeat(depth)}}`
+    const res = await call(team.token, 'PUT', '/routes/deep', body)
+    expect(res.status).toBe(422)
+    expect(res.body).toMatchObject({ error: { code: 'validation_failed', details: [{ path: 'plan', message: expect.stringContaining('nests JSON') }] } })
+  })
+
   it('refuses an unknown or another team\'s connection with 422 at the target\'s path', async () => {
     const team = await teamWithConnections('primary')
     await teamWithConnections('theirs')
@@ -163,6 +172,15 @@ describe('admin API: routes', () => {
     // Rolling back to the version that named it is refused: it would point at nothing.
     const rollback = await call(team.token, 'POST', '/routes/uses-backup/rollback', { version: 1 })
     expect(rollback.body).toMatchObject({ error: { code: 'validation_failed', details: [{ path: 'plan.children.1.model' }] } })
+  })
+
+  it('lets a virtual key\'s allowedModels name route aliases, and refuses an entry that is neither', async () => {
+    const team = await teamWithConnections('primary')
+    const ok = await call(team.token, 'POST', '/virtual-keys', { name: 'bot', allowedModels: ['support-bot', 'primary/*'] })
+    expect(ok.status).toBe(201)
+    expect(ok.body?.allowedModels).toEqual(['support-bot', 'primary/*'])
+    const bad = await call(team.token, 'POST', '/virtual-keys', { name: 'bot', allowedModels: ['Support-Bot'] })
+    expect(bad.body).toMatchObject({ error: { code: 'validation_failed', details: [{ path: 'allowedModels.0' }] } })
   })
 
   it('describes the routes in openapi.json', async () => {

@@ -54,6 +54,7 @@ describe('route plan schema', () => {
     ['a target without a connection', t('gpt-4o'), 'model'],
     ['a target with a bad connection name', t('Open AI/gpt-4o'), 'model'],
     ['a target overriding the model', t('openai/gpt-4o', { params: { model: 'x' } }), 'params'],
+    ['a target steering the upstream (G-SEC-02)', t('openai/gpt-4o', { params: { base_url: 'http://169.254.169.254' } }), 'params'],
     ['an unknown field (typo)', { ...a, retry: 2 }, ''],
     ['a fallback with no children', { type: 'fallback', children: [] }, 'children'],
     ['a fallback with an unknown error kind', { type: 'fallback', children: [a], on: ['bad_request'] }, 'on.0'],

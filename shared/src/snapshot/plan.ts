@@ -59,8 +59,11 @@ const common = {
   weight: z.number().positive().max(PLAN_BOUNDS.maxWeight).optional(),
 }
 
-/** Request fields a target may not override: they are the caller's request itself. */
-const RESERVED_PARAMS = ['model', 'messages', 'input', 'stream', 'prompt']
+/**
+ * Request fields a target may not override: the caller's request itself, and anything that
+ * could steer where the request goes or with which credential (G-SEC-02).
+ */
+const RESERVED_PARAMS = ['model', 'messages', 'input', 'stream', 'prompt', 'api_base', 'base_url', 'custom_host', 'api_key', 'organization', 'headers']
 
 export const TargetModel = z
   .string()
