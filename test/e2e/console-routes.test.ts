@@ -29,10 +29,17 @@ describe('console: the route editor', () => {
   let browser: Browser
   let page: Page
   let base: string
+  /** Errors in the browser (hydration, React, uncaught): the editor runs the schema client-side. */
+  const browserErrors: string[] = []
 
   beforeAll(async () => {
     ;[server, browser] = await Promise.all([startConsole('console_routes'), launchBrowser()])
     page = await (await newContext(browser)).newPage()
+    page.on('pageerror', (err) => browserErrors.push(err.message))
+    page.on('console', (message) => {
+      // The console serves no favicon (not this page's business).
+      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) browserErrors.push(`${message.text()} ${message.location().url}`)
+    })
     await signUpInBrowser(page, {
       base: server.url,
       output: () => server.process.output(),
@@ -119,5 +126,6 @@ describe('console: the route editor', () => {
     await page.getByText('Version 3 is live.').waitFor()
     expect(await planJson(page)).toEqual(v1)
     expect(await page.locator('[data-version]').evaluateAll((items) => items.map((i) => i.getAttribute('data-version')))).toEqual(['3', '2', '1'])
+    expect(browserErrors).toEqual([])
   })
 })
