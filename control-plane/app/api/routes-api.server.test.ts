@@ -58,6 +58,16 @@ describe('admin API: routes', () => {
     expect(audit.map((a) => a.action).sort()).toEqual(['route.create', 'route.update'])
   })
 
+  it('numbers concurrent saves of one alias without gaps or duplicates (one of them creates it)', async () => {
+    const team = await teamWithConnections('primary')
+    const plans = [1, 2, 3, 4, 5].map((n) => ({ type: 'target', model: `primary/model-${n}` }))
+    const results = await Promise.all(plans.map((plan) => call(team.token, 'PUT', '/routes/busy', { plan })))
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201])
+    expect(results.map((r) => r.body?.version).sort()).toEqual([1, 2, 3, 4, 5])
+    const versions = await call(team.token, 'GET', '/routes/busy/versions')
+    expect((versions.body?.data as { version: number }[]).map((v) => v.version)).toEqual([5, 4, 3, 2, 1])
+  })
+
   it('lists, gets, lists versions newest first with their plans, rolls back to a new version, and deletes', async () => {
     const team = await teamWithConnections('primary', 'backup')
     await call(team.token, 'PUT', '/routes/bot', { plan: fallback })
