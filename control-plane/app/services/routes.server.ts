@@ -93,7 +93,7 @@ export interface SaveResult {
   changed: boolean
 }
 
-async function writeVersion(deps: RouteDeps, actor: Actor, alias: string, input: RouteInput, action: string): Promise<SaveResult> {
+async function writeVersion(deps: RouteDeps, actor: Actor, alias: string, input: RouteInput, action: 'route.update' | 'route.rollback'): Promise<SaveResult> {
   const content = contentOf(input)
   const result = await deps.db.$transaction(async (tx): Promise<SaveResult> => {
     await lockRouteByAlias(tx, actor.teamId, alias)
