@@ -51,6 +51,8 @@ export const ID_PREFIXES = {
   emailToken: 'etok',
   request: 'req',
   pendingSignup: 'psig',
+  route: 'route',
+  routeVersion: 'rver',
 } as const
 
 export type IdKind = keyof typeof ID_PREFIXES

@@ -122,4 +122,17 @@ export const CONSOLE_ROUTES: Record<string, RouteSpec> = {
       { intent: 'revoke', permission: 'adminTokens.manage', fields: id((w) => w.ids.adminToken), mutates: true, crossTeam: true },
     ],
   },
+  'teams.$team.routes._index.tsx': {
+    kind: 'team', path: () => '/routes', index: true, loader: 'routes.read',
+    actions: [{ intent: 'create', permission: 'routes.write', fields: () => ({ alias: 'matrix-route' }) }],
+  },
+  'teams.$team.routes.$alias.tsx': {
+    kind: 'team', path: (w) => `/routes/${w.ids.route}`, loader: 'routes.read',
+    actions: [
+      // Not crossTeam: an alias is a name in the caller's own team (team B saving it makes its own route).
+      { intent: 'save', permission: 'routes.write', fields: (w) => ({ plan: JSON.stringify({ type: 'target', model: `${w.connection}/gpt-4o` }) }), mutates: true },
+      { intent: 'rollback', permission: 'routes.write', fields: () => ({ version: '1' }), mutates: true, crossTeam: true },
+      { intent: 'delete', permission: 'routes.write', mutates: true, crossTeam: true },
+    ],
+  },
 }

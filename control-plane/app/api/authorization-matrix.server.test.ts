@@ -47,6 +47,7 @@ const PATH_PARAMS: Record<string, (w: AuthorizationWorld) => string> = {
   'invites/{id}': (w) => w.ids.invite,
   'admin-tokens/{id}': (w) => w.ids.adminToken,
   'members/{userId}': (w) => w.target.userId,
+  'routes/{alias}': (w) => w.ids.route,
 }
 
 const unique = () => randomBytes(4).toString('hex')
@@ -64,10 +65,18 @@ const SAMPLES: Record<string, { body?: (w: AuthorizationWorld) => unknown; query
   updateMember: { body: () => ({ role: 'member' }) },
   createInvite: { body: () => ({ email: `m-${unique()}@example.test`, role: 'viewer' }) },
   createAdminToken: { body: () => ({ name: 'matrix', role: 'viewer' }) },
+  putRoute: { body: (w) => ({ plan: { type: 'fallback', children: [{ type: 'target', model: `${w.connection}/gpt-4o` }] } }) },
+  rollbackRoute: { body: () => ({ version: 1 }) },
 }
 
 /** Operations whose body (not path) names a team A resource. */
 const BODY_REFERENCES = new Set(['transferTeamOwnership'])
+
+/**
+ * Operations whose path holds a name in the caller's own team's namespace, not an id: another
+ * team's PUT of team A's alias writes (or here, fails to validate) a route of its own.
+ */
+const OWN_NAMESPACE = new Set(['putRoute'])
 
 function resolvePath(route: RouteDefinition, world: AuthorizationWorld): string {
   return route.path.replace(/([\w-]+)\/\{(\w+)\}/g, (whole: string) => {
@@ -87,7 +96,7 @@ function apiCase(route: RouteDefinition): AuthzCase {
   return {
     name: `${route.method} /api/v1${route.path}`,
     permission: route.permission,
-    targetsTeamResource: route.path.includes('{') || BODY_REFERENCES.has(route.operationId),
+    targetsTeamResource: (route.path.includes('{') && !OWN_NAMESPACE.has(route.operationId)) || BODY_REFERENCES.has(route.operationId),
     mutates: route.method !== 'GET',
     async run(world, identity) {
       if (route.body && !sample?.body) throw new Error(`authorization matrix: add a sample body for ${route.operationId} in SAMPLES`)

@@ -56,10 +56,12 @@ function operation(route: RouteDefinition) {
       : {}),
     responses: {
       [String(route.status)]: success,
+      // PUT answers 201 when it creates the resource (routes).
+      ...(route.method === 'PUT' ? { '201': { ...success, description: 'Created' } } : {}),
       '401': errorResponse('Missing, malformed or revoked admin token'),
       ...(roles.length < ROLES.length || route.method !== 'GET' ? { '403': errorResponse('The token\'s role lacks the permission') } : {}),
       ...(route.path.includes('{') ? { '404': errorResponse('Not found (also for another team\'s ids)') } : {}),
-      ...(route.method === 'POST' || route.method === 'PATCH' ? { '409': errorResponse('Conflict') } : {}),
+      ...(route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH' ? { '409': errorResponse('Conflict') } : {}),
       '422': errorResponse('Validation failed; `details` lists the fields'),
       '500': errorResponse('Internal error'),
     },

@@ -1,4 +1,4 @@
-import { CONNECTION_NAME_REGEX, PROVIDER_TYPES } from '@switchyard/shared/snapshot'
+import { CONNECTION_NAME_REGEX, PROVIDER_TYPES, ROUTE_ALIAS_REGEX } from '@switchyard/shared/snapshot'
 import { z } from 'zod'
 
 // The admin API's provider-connection and virtual-key shapes (CONTRACT.md), re-exported by
@@ -117,6 +117,7 @@ const AllowedModel = z
   .max(300)
   .regex(/^[^\s/]+(\/\S+)?$/, '`<connection>/<model>`, `<connection>/*` or a route alias')
   .refine((v) => !v.includes('/') || CONNECTION_NAME_REGEX.test(v.slice(0, v.indexOf('/'))), 'the part before the first / must be a connection name')
+  .refine((v) => v.includes('/') || ROUTE_ALIAS_REGEX.test(v), 'an entry without a / is a route alias: ^[a-z0-9][a-z0-9._-]{0,62}$')
 
 const Metadata = z
   .record(z.string().min(1).max(64), z.string().max(512))

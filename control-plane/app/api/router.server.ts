@@ -12,7 +12,7 @@ export interface RouteContext {
   actor: Actor
 }
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
 /** One admin API operation: its handler plus what openapi.json says about it. */
 export interface RouteDefinition {

@@ -24,6 +24,7 @@ import {
   UpdateVirtualKeyBody,
   VirtualKeyResource,
 } from './schemas.ts'
+import { ROUTE_ROUTES } from './route-routes.server.ts'
 import { TEAM_ROUTES } from './team-routes.server.ts'
 
 // Every admin API operation, in one table: the router dispatches from it and openapi.json is
@@ -90,4 +91,5 @@ export const ADMIN_ROUTES: RouteDefinition[] = [
     status: 200, response: RequestLogResource, handler: getLog,
   },
   ...TEAM_ROUTES,
+  ...ROUTE_ROUTES,
 ]

@@ -1,6 +1,6 @@
 import { Form, Link, NavLink } from '@remix-run/react'
 import type { ReactNode } from 'react'
-import { ActivityIcon, ChevronDownIcon, CodeIcon, CogIcon, HomeIcon, InboxIcon, KeyIcon, ServerIcon, ShieldIcon, UsersIcon } from './icons.tsx'
+import { ActivityIcon, ChevronDownIcon, CodeIcon, CogIcon, HomeIcon, InboxIcon, KeyIcon, RouteIcon, ServerIcon, ShieldIcon, UsersIcon } from './icons.tsx'
 import { Logo } from './logo.tsx'
 import { cn, FOCUS_RING } from './ui/cn.ts'
 
@@ -33,6 +33,7 @@ function teamNav(slug: string, showOutbox: boolean, showApiTokens = false): NavI
     { to: base, label: 'Dashboard', icon: HomeIcon, end: true },
     { to: `${base}/providers`, label: 'Providers', icon: ServerIcon },
     { to: `${base}/virtual-keys`, label: 'Virtual keys', icon: KeyIcon },
+    { to: `${base}/routes`, label: 'Routes', icon: RouteIcon },
     { to: `${base}/logs`, label: 'Logs', icon: ActivityIcon },
     { to: `${base}/members`, label: 'Members', icon: UsersIcon },
     { to: `${base}/audit`, label: 'Audit', icon: ShieldIcon },

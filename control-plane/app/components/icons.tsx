@@ -24,3 +24,4 @@ export const ChevronDownIcon = (p: P) => <Icon {...p}><path d="m6 9 6 6 6-6" /><
 export const PlugIcon = (p: P) => <Icon {...p}><path d="M9 3v5m6-5v5M6 8h12v3a6 6 0 0 1-12 0V8Zm6 9v4" /></Icon>
 export const ActivityIcon = (p: P) => <Icon {...p}><path d="M3 12h4l3-8 4 16 3-8h4" /></Icon>
 export const CodeIcon = (p: P) => <Icon {...p}><path d="m8 8-4 4 4 4m8-8 4 4-4 4M14 4l-4 16" /></Icon>
+export const RouteIcon = (p: P) => <Icon {...p}><circle cx="6" cy="19" r="2" /><circle cx="18" cy="5" r="2" /><path d="M8 19h7.5a3.5 3.5 0 0 0 0-7h-7a3.5 3.5 0 0 1 0-7H16" /></Icon>

@@ -90,3 +90,9 @@ export function listAllProviderConnectionsWithCredential(db: DbClient) {
 export function replaceProviderCredential(db: DbClient, id: string, credential: SealedSecret) {
   return db.providerConnection.update({ where: { id }, data: { credential }, select: { id: true } })
 }
+
+/** The names of a team's connections (route targets are checked against them). */
+export async function listProviderConnectionNames(db: DbClient, teamId: string): Promise<string[]> {
+  const rows = await db.providerConnection.findMany({ where: { teamId }, select: { name: true }, orderBy: { name: 'asc' } })
+  return rows.map((r) => r.name)
+}

@@ -15,6 +15,8 @@
 //   logs.read               ✓      ✓      ✓       ✓
 //   audit.read              ✓      ✓
 //   adminTokens.manage      ✓      ✓
+//   routes.read             ✓      ✓      ✓       ✓
+//   routes.write            ✓      ✓              (save a version, roll back, delete)
 //
 // An admin never grants or removes the owner role; only the owner transfers ownership.
 // Managing one member (change role, remove) also needs to outrank them: the owner manages
@@ -41,6 +43,8 @@ export const PERMISSIONS = {
   'logs.read': ALL,
   'audit.read': MANAGERS,
   'adminTokens.manage': MANAGERS,
+  'routes.read': ALL,
+  'routes.write': MANAGERS,
 } as const satisfies Record<string, readonly TeamRole[]>
 
 export type Permission = keyof typeof PERMISSIONS

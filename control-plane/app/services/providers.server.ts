@@ -3,7 +3,7 @@ import { newId } from '@switchyard/shared/ids'
 import type { Keyring } from '@switchyard/shared/crypto'
 import type { ProviderType } from '@switchyard/shared/snapshot'
 import type { CreateProviderBody } from '../api/schemas.ts'
-import { type Db, isUniqueViolation, type Prisma } from '../lib/db.server.ts'
+import { type Db, type DbClient, isUniqueViolation, type Prisma } from '../lib/db.server.ts'
 import { recordAuditEvent } from '../models/audit-event.server.ts'
 import {
   createProviderConnection,
@@ -17,6 +17,7 @@ import { type Actor, auditActor, requirePermission } from './admin-auth.server.t
 import { type ConnectionTestResult, runConnectionTest } from './connection-test.server.ts'
 import type { Outbound } from './outbound.server.ts'
 import { checkBaseUrl, parseSettings, type SecretPatch, secretFromPatch } from './providers-validation.server.ts'
+import { routesNamingConnection } from '../models/route.server.ts'
 import type { SnapshotPublisher } from './snapshot.server.ts'
 import { CredentialUnavailableError, openProviderSecret, type ProviderSecret, sealProviderSecret } from './vault.server.ts'
 
@@ -44,6 +45,14 @@ function duplicateName(name: string): ApiError {
 
 function notFound(): ApiError {
   return new ApiError('not_found', 'provider connection not found')
+}
+
+/** A connection that routes name keeps its name and stays (routes reference it by name). */
+async function refuseIfRoutesName(db: DbClient, teamId: string, name: string, doing: string): Promise<void> {
+  const aliases = await routesNamingConnection(db, teamId, name)
+  if (aliases.length > 0) {
+    throw new ApiError('conflict', `cannot ${doing} "${name}": routes use it (${aliases.join(', ')}); change those routes first`)
+  }
 }
 
 function secretOf(input: CreateProviderInput): ProviderSecret {
@@ -99,6 +108,7 @@ export async function updateProvider(
   checkBaseUrl(deps.outbound.policy, type, baseUrl)
   const settings = input.settings === undefined ? undefined : parseSettings(type, input.settings)
   const secret = secretFromPatch(type, input)
+  if (input.name !== undefined && input.name !== existing.name) await refuseIfRoutesName(deps.db, actor.teamId, existing.name, 'rename')
   // A new credential is sealed under the current master key.
   const sealed = secret ? sealProviderSecret(deps.keyring, { teamId: actor.teamId, id }, secret) : {}
   let row: ProviderConnectionRow | null
@@ -135,7 +145,9 @@ export async function deleteProvider(deps: ProviderDeps, actor: Actor, id: strin
   requirePermission(actor, 'providers.write')
   const deleted = await deps.db.$transaction(async (tx) => {
     const existing = await getProviderConnection(tx, actor.teamId, id)
-    if (!existing || !(await deleteProviderConnection(tx, actor.teamId, id))) return false
+    if (!existing) return false
+    await refuseIfRoutesName(tx, actor.teamId, existing.name, 'delete')
+    if (!(await deleteProviderConnection(tx, actor.teamId, id))) return false
     await recordAuditEvent(tx, {
       ...auditActor(actor),
       action: 'provider.delete',

@@ -3,8 +3,10 @@ import type { Infra } from '@switchyard/shared/infra'
 import type { Db, DbClient, Prisma } from '../lib/db.server.ts'
 import { insertSnapshot, latestSnapshotVersion, lockSnapshotVersions } from '../models/config-snapshot.server.ts'
 import { listAllProviderConnectionsWithCredential } from '../models/provider-connection.server.ts'
+import { listAllRoutesForSnapshot } from '../models/route.server.ts'
 import { listAllTeamsForSnapshot } from '../models/team.server.ts'
 import { listAllLiveVirtualKeysForSnapshot } from '../models/virtual-key.server.ts'
+import { compileRoutes } from './snapshot-routes.server.ts'
 
 // Compiles the config snapshot from Postgres and publishes it. Every mutation that changes what
 // the data plane sees ends in `publish()`, so "saved but not live" cannot happen silently.
@@ -35,11 +37,14 @@ function snapshotBaseUrl(p: { type: string; baseUrl: string | null; settings: Pr
 
 /** Reads every team, live virtual key and provider connection, and validates the document. */
 export async function compileSnapshot(db: DbClient, header: { version: number; publishedAt: Date }): Promise<ConfigSnapshot> {
-  const [teams, keys, providers] = await Promise.all([
+  const [teams, keys, providers, routeRows] = await Promise.all([
     listAllTeamsForSnapshot(db),
     listAllLiveVirtualKeysForSnapshot(db),
     listAllProviderConnectionsWithCredential(db),
+    listAllRoutesForSnapshot(db),
   ])
+  const routes = compileRoutes(routeRows, providers)
+  for (const s of routes.skipped) process.stderr.write(`snapshot: route "${s.alias}" of team ${s.teamId} left out: ${s.reason}\n`)
   const input: ConfigSnapshotInput = {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     version: header.version,
@@ -64,6 +69,7 @@ export async function compileSnapshot(db: DbClient, header: { version: number; p
       ...timeoutsOf(p.settings),
       credential: p.credential as ConfigSnapshotInput['providers'][number]['credential'],
     })),
+    routes: routes.routes,
   }
   const result = ConfigSnapshot.safeParse(input)
   if (!result.success) {

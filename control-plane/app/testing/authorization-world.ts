@@ -18,7 +18,9 @@ export interface AuthorizationWorld {
   /** A revoked admin token of team A's owner. */
   revokedToken: string
   /** One live resource of each kind in team A. */
-  ids: { provider: string; virtualKey: string; invite: string; adminToken: string; log: string }
+  ids: { provider: string; virtualKey: string; invite: string; adminToken: string; log: string; route: string }
+  /** The name of team A's provider connection (route plans name connections by name). */
+  connection: string
   /** Strings of team A that a response to team B must never contain. */
   secrets: string[]
 }
@@ -98,8 +100,12 @@ export async function buildAuthorizationWorld(services: AppServices): Promise<Au
     if (res.status !== 201) throw new Error(`authorization world: seeding failed (${res.status}): ${res.text}`)
     return res.body?.id as string
   }) as [string, string, string, string]
-  const ids = { provider, virtualKey, invite, adminToken, log: await seedLog(services.db, a.teamId) }
+  const connection = `a-${suffix}`
+  const route = `route-${suffix}`
+  const saved = await call(a.owner.token, 'PUT', `/routes/${route}`, { plan: { type: 'target', model: `${connection}/gpt-4o-mini` } })
+  if (saved.status !== 201) throw new Error(`authorization world: seeding the route failed (${saved.status}): ${saved.text}`)
+  const ids = { provider, virtualKey, invite, adminToken, log: await seedLog(services.db, a.teamId), route }
   const members = [a.owner, a.admin, a.member, a.viewer, target]
   const secrets = [a.teamId, a.slug, ...Object.values(ids), ...members.flatMap((m) => [m.userId, m.email])]
-  return { a, b, target, revokedToken: revoked.token, ids, secrets }
+  return { a, b, target, revokedToken: revoked.token, ids, connection, secrets }
 }

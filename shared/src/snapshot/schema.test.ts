@@ -46,4 +46,15 @@ describe('ConfigSnapshot', () => {
     const bad = { ...valid, virtualKeys: [{ ...valid.virtualKeys[0], keyHash: 'sy-plaintext' }] }
     expect(ConfigSnapshot.safeParse(bad).success).toBe(false)
   })
+
+  it('reads a snapshot from before routes as having none (the field is additive, same schemaVersion)', () => {
+    expect(ConfigSnapshot.parse(valid).routes).toEqual([])
+  })
+
+  it('carries routes, and refuses one with an invalid plan or alias', () => {
+    const route = { teamId: 'team_1', alias: 'support-bot', version: 2, plan: { type: 'fallback', children: [{ type: 'target', model: 'openai/gpt-4o' }] } }
+    expect(ConfigSnapshot.parse({ ...valid, routes: [route] }).routes).toEqual([{ ...route, cache: null }])
+    expect(ConfigSnapshot.safeParse({ ...valid, routes: [{ ...route, plan: { type: 'race', children: [] } }] }).success).toBe(false)
+    expect(ConfigSnapshot.safeParse({ ...valid, routes: [{ ...route, alias: 'openai/gpt-4o' }] }).success).toBe(false)
+  })
 })

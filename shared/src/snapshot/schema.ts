@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { SealedSecret } from '../crypto/envelope.ts'
+import { ROUTE_ALIAS_REGEX } from './plan.ts'
 import { CONNECTION_NAME_REGEX, PROVIDER_TYPES } from './provider-types.ts'
+import { RouteCache, RoutePlan } from './route.ts'
 
 // The config snapshot: everything the data plane needs to serve a request, compiled by the
 // control plane. Compatibility rule: `schemaVersion` is a literal; new fields are optional with
@@ -47,6 +49,15 @@ export const SnapshotProvider = z.object({
   credential: SealedSecret,
 })
 
+/** A team's route (CONTRACT.md §Routes): the alias callers name as `model`, and its current plan. */
+export const SnapshotRoute = z.object({
+  teamId: z.string().min(1),
+  alias: z.string().regex(ROUTE_ALIAS_REGEX),
+  version: z.number().int().positive(),
+  plan: RoutePlan,
+  cache: RouteCache.nullable().default(null),
+})
+
 export const ConfigSnapshot = z.object({
   schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION),
   version: z.number().int().positive(),
@@ -54,6 +65,8 @@ export const ConfigSnapshot = z.object({
   teams: z.array(SnapshotTeam),
   virtualKeys: z.array(SnapshotVirtualKey),
   providers: z.array(SnapshotProvider),
+  /** Added compatibly (optional, default []): a data plane that predates routes ignores it. */
+  routes: z.array(SnapshotRoute).default([]),
 })
 
 export type ConfigSnapshot = z.infer<typeof ConfigSnapshot>
@@ -62,6 +75,7 @@ export type SnapshotTeam = z.infer<typeof SnapshotTeam>
 export type SnapshotVirtualKey = z.infer<typeof SnapshotVirtualKey>
 export type SnapshotProvider = z.infer<typeof SnapshotProvider>
 export type ProviderTimeouts = z.infer<typeof ProviderTimeouts>
+export type SnapshotRoute = z.infer<typeof SnapshotRoute>
 
 /** Peek at the version fields without validating the rest, to report an unknown schema clearly. */
 export const SnapshotHeader = z.object({ schemaVersion: z.number(), version: z.number() })
