@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type ConsoleServer, launchBrowser, newContext, startConsole } from '../support/browser.ts'
+import { awaitEmailLink, type ConsoleServer, launchBrowser, newContext, startConsole } from '../support/browser.ts'
 
 // Issue #11 item 7 in a real browser: the console's CSP must not break the console. Remix
 // inlines its hydration context and ScrollRestoration's script; both run by the response's
@@ -29,6 +29,14 @@ describe('the console under its Content-Security-Policy', () => {
   let browser: Browser
   let server: ConsoleServer
 
+  /** Signup creates the account when its emailed link is confirmed (issue #11, no email oracle). */
+  async function confirmSignup(page: Page, email: string) {
+    await page.getByText('Check your inbox').waitFor()
+    await page.goto(await awaitEmailLink(() => server.process.output(), email, '/verify-email/'))
+    await page.getByRole('button', { name: 'Confirm my email' }).click()
+    await page.waitForURL(/\/teams\/[a-z0-9-]+$/)
+  }
+
   beforeAll(async () => {
     browser = await launchBrowser()
     server = await startConsole('console_csp')
@@ -45,12 +53,13 @@ describe('the console under its Content-Security-Policy', () => {
     await page.goto(`${server.url}/signup`)
     // Hydrated: the Remix router exists only once the nonce'd inline scripts and modules ran.
     await page.waitForFunction(() => '__remixRouter' in window)
+    const email = `csp-${randomBytes(4).toString('hex')}@example.test`
     await page.getByLabel('Your name').fill('Csp Tester')
-    await page.getByLabel('Work email').fill(`csp-${randomBytes(4).toString('hex')}@example.test`)
+    await page.getByLabel('Work email').fill(email)
     await page.getByLabel('Password').fill(PASSWORD)
     await page.getByLabel('Team name').fill('Policy')
     await page.getByRole('button', { name: 'Create account' }).click()
-    await page.waitForURL(/\/teams\/[a-z0-9-]+$/)
+    await confirmSignup(page, email)
     // A client-side navigation keeps the same document (a marker set on window survives it).
     await page.evaluate(() => Object.assign(window, { sameDocument: true }))
     await page.getByRole('link', { name: 'Providers' }).first().click()
@@ -66,12 +75,14 @@ describe('the console under its Content-Security-Policy', () => {
     const context = await browser.newContext({ javaScriptEnabled: false })
     const page = await context.newPage()
     await page.goto(`${server.url}/signup`)
+    const email = `nojs-${randomBytes(4).toString('hex')}@example.test`
     await page.getByLabel('Your name').fill('No Script')
-    await page.getByLabel('Work email').fill(`nojs-${randomBytes(4).toString('hex')}@example.test`)
+    await page.getByLabel('Work email').fill(email)
     await page.getByLabel('Password').fill(PASSWORD)
     await page.getByLabel('Team name').fill('Plain Forms')
     await page.getByRole('button', { name: 'Create account' }).click()
-    await page.waitForURL(/\/teams\/[a-z0-9-]+$/)
+    // Both the signup and the confirmation are plain form posts here.
+    await confirmSignup(page, email)
     await context.close()
   })
 
