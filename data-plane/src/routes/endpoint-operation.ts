@@ -58,6 +58,7 @@ function adapterView(adapter: ProviderAdapter, capability: EndpointCapability): 
   return {
     wire: adapter.wire,
     requestIdHeader: adapter.requestIdHeader,
+    errorKinds: adapter.errorKinds,
     buildChatRequest: capability.buildRequest,
     readResponse: capability.readResponse,
     createStreamReader: capability.createStreamReader ?? adapter.createStreamReader,
