@@ -1,5 +1,7 @@
 import { dialects } from '../dialects/registry.ts'
 import type { EndpointOperation } from '../pipeline/operation.ts'
+import type { Serving } from '../plan/types.ts'
+import type { Dialect } from '../providers/types.ts'
 
 export type { EndpointOperation } from '../pipeline/operation.ts'
 export type { LocalAnswer } from '../pipeline/local-answer.ts'
@@ -15,11 +17,15 @@ export type { LocalAnswer } from '../pipeline/local-answer.ts'
 //   - local: answered without an upstream call (a token-count estimate);
 //   - none: a 400 naming the unsupported combination, before anything goes upstream.
 
+// Made once: the chat path allocates no serving per request.
+const PASSTHROUGH: Serving = { kind: 'passthrough' }
+const TRANSLATE: Record<Dialect, Serving> = { openai: { kind: 'translate', client: dialects.openai }, anthropic: { kind: 'translate', client: dialects.anthropic } }
+
 /** Chat Completions and Messages: same family passes through, the other is translated (the plan stage has refused a connection without a translator). */
 export const chatOperation: EndpointOperation = {
   label: 'Chat',
   body: true,
   metered: true,
-  serve: (target, dialect) => (target.adapter.wire === dialect ? { kind: 'passthrough' } : { kind: 'translate', client: dialects[dialect] }),
+  serve: (target, dialect) => (target.adapter.wire === dialect ? PASSTHROUGH : TRANSLATE[dialect]),
   unsupportedHint: '',
 }
