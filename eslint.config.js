@@ -51,6 +51,23 @@ export default tseslint.config(
     },
   },
   {
+    // Relays are the data path: they depend on neutral modules (http/, upstream/, providers/), never
+    // on Fastify plugins (the plugin's patterns above are repeated: a later block replaces the rule).
+    files: ['data-plane/src/relay/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@prisma/*', 'prisma', 'pg'], message: 'the data plane and shared/ never touch the database' },
+            { group: ['@switchyard/control-plane', '@switchyard/control-plane/*', '**/control-plane/**'], message: 'only shared/ crosses between the planes' },
+            { group: ['../plugins/*', '**/plugins/*'], message: 'relays import shared helpers from http/ (or another neutral module), never from plugins/' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Only env modules read process.env (CONVENTIONS: no hidden global state).
     files: ['data-plane/src/**/*.ts', 'control-plane/app/**/*.{ts,tsx}'],
     ignores: ['**/env.ts', '**/env.server.ts', '**/*.test.ts'],

@@ -7,6 +7,10 @@ export const HEADERS = {
   error: 'x-switchyard-error',
   degraded: 'x-switchyard-degraded',
   serverTiming: 'server-timing',
+  /** Upstream attempts started for the answer (CONTRACT.md §Routes). */
+  attempts: 'x-switchyard-attempts',
+  /** The serving attempt's choice in the plan (0 = first choice). */
+  fallbackIndex: 'x-switchyard-fallback-index',
 } as const
 
 /** Upstream headers relayed to the client unchanged (rate limits and back-off hints). */

@@ -1,4 +1,4 @@
-import type { Usage } from '@switchyard/shared/events'
+import type { RequestLogEvent, Usage } from '@switchyard/shared/events'
 import type { ProviderAdapter, Dialect } from '../providers/types.ts'
 import type { RuntimeConfig, RuntimeKey, RuntimeProvider } from '../runtime/compile.ts'
 import type { UpstreamClient, UpstreamResponse } from '../upstream/client.ts'
@@ -8,10 +8,13 @@ import type { CanonicalChatRequest } from '../dialects/canonical.ts'
 import type { ClientDialect } from '../dialects/types.ts'
 import type { StreamedText } from '../relay/streamed-text.ts'
 import type { KeepAlive } from '../relay/keep-alive.ts'
+import type { AttemptRecord } from '../plan/attempt-record.ts'
+import type { Plan, Served } from '../plan/types.ts'
+import type { EndpointOperation } from './operation.ts'
 
 // What one request accumulates on its way through the pipeline (see pipeline/index.ts for
 // which stage fills what). Created by the route, read by the relays, the response-headers
-// plugin, the error handler and the meter.
+// plugin, the error handler and the stages' after-halves.
 
 export interface Target {
   provider: RuntimeProvider
@@ -51,6 +54,7 @@ export interface Outcome {
 export interface RequestInit {
   requestId: string
   endpoint: string
+  operation: EndpointOperation
   dialect: Dialect
   runtime: RuntimeConfig | null
   authorization: string | undefined
@@ -59,6 +63,12 @@ export interface RequestInit {
   clientHeaders: Readonly<Record<string, string>>
   rawBody: Buffer | undefined
   upstreamClient: UpstreamClient
+  /** Where the meter's log event goes (the LogEmitter). */
+  emitLog: (event: RequestLogEvent) => void
+  /** Reports a failure nobody awaits (an after-half that threw): the server's log. */
+  reportError: (err: unknown, message: string) => void
+  /** The URL's query (the models listing's paging). */
+  query?: unknown
   /** Switchyard gateways the request has already passed (the inbound hop header; default 0). */
   hops?: number
 }
@@ -67,6 +77,7 @@ export interface RequestInit {
 export class RequestContext {
   readonly requestId: string
   readonly endpoint: string
+  readonly operation: EndpointOperation
   readonly dialect: Dialect
   /** Date.now() and performance.now() at the start: the log's timestamp, and every duration's origin. */
   readonly createdAtMs = Date.now()
@@ -86,6 +97,13 @@ export class RequestContext {
   /** Cancelled when the client goes away: upstream exchanges registered with it are aborted. */
   readonly cancellation = new Cancellation()
   readonly upstreamClient: UpstreamClient
+  readonly emitLog: (event: RequestLogEvent) => void
+  readonly reportError: (err: unknown, message: string) => void
+  readonly query: unknown
+  /** How many stages of the list have started (pipeline/index.ts): their after-halves run at finish. */
+  stagesEntered = 0
+  /** finish() ran (pipeline/index.ts): it runs once per request. */
+  finished = false
 
   // 1. authenticate
   key: RuntimeKey | null = null
@@ -94,16 +112,21 @@ export class RequestContext {
   requestedModel: string | null = null
   stream = false
   clientWantsUsage = false
-  // 4. resolve-target
+  // 4. plan
+  plan: Plan | null = null
+  // 5. execute (the executor: plan/executor.ts), per attempt; these name the attempt serving the answer
+  attempts: AttemptRecord[] = []
+  /** The target of the attempt serving the answer (the first choice until one was attempted). */
   target: Target | null = null
-  // 5. translate (only when the target speaks the other API family)
+  /** Set when that target speaks the other API family (or the endpoint's own API). */
   translation: Translation | null = null
   /** What translation dropped, named in `x-switchyard-degraded` (never silently). */
   degraded: string[] = []
-  // 6. execute
-  /** The request was handed to the upstream client (it may be billed, whatever comes back). */
+  /** A request was handed to the upstream client (it may be billed, whatever comes back). */
   dispatched = false
   upstream: UpstreamExchange | null = null
+  /** What the executor hands the route to answer with. */
+  served: Served | null = null
   /** SSE keep-alive comments while a stream waits for its first content (relay/keep-alive.ts); set by the route. */
   keepAlive: KeepAlive | null = null
 
@@ -112,6 +135,7 @@ export class RequestContext {
   constructor(init: RequestInit) {
     this.requestId = init.requestId
     this.endpoint = init.endpoint
+    this.operation = init.operation
     this.dialect = init.dialect
     this.runtime = init.runtime
     this.authorization = init.authorization
@@ -121,5 +145,13 @@ export class RequestContext {
     this.rawBody = init.rawBody
     this.hops = init.hops ?? 0
     this.upstreamClient = init.upstreamClient
+    this.emitLog = init.emitLog
+    this.reportError = init.reportError
+    this.query = init.query
+  }
+
+  /** The attempt serving the answer: the last one started. */
+  get attempt(): AttemptRecord | null {
+    return this.attempts.at(-1) ?? null
   }
 }

@@ -1,16 +1,47 @@
-import type { RequestLogEvent, RequestOutcome } from '@switchyard/shared/events'
+import type { Attempt, RequestLogEvent, RequestOutcome } from '@switchyard/shared/events'
+import type { AttemptRecord } from '../plan/attempt-record.ts'
 import type { RequestContext } from './context.ts'
 import { estimateUsage, needsUsageEstimate } from './estimate-usage.ts'
+import type { Finished } from './stage.ts'
 
-// 7. After the response: one RequestLogEvent per authenticated request (success or error).
-// Unauthenticated requests (401 before a key was found, body/parse errors raised by Fastify
-// before the handler) have no team to bill or show them to, so they are not logged. A request
-// cut short before the provider's usage arrived gets its usage estimated first (estimate-usage.ts).
+// 2. meter (an after-half only): once the response is over, one RequestLogEvent per
+// authenticated request (success or error), its attempts as the executor recorded them.
+// Unauthenticated requests (401 before a key was found) have no team to bill or show them to:
+// the meter comes after authenticate, so it never runs for them. An operation that calls no
+// model (the models listing) is not metered. A request cut short before the provider's usage
+// arrived gets its usage estimated first (estimate-usage.ts).
+
+export function meterRequest(ctx: RequestContext, finished: Finished): void {
+  if (ctx.operation.metered) emitLogEvent(ctx, finished, ctx.emitLog)
+}
+
+function isoAt(ctx: RequestContext, at: number | null): string | null {
+  return at === null ? null : new Date(ctx.createdAtMs + (at - ctx.startedAt)).toISOString()
+}
+
+function attemptOf(ctx: RequestContext, attempt: AttemptRecord, now: number, finalStatus: number): Attempt {
+  const exchange = attempt.exchange
+  return {
+    provider: attempt.target.provider.name,
+    providerId: attempt.target.provider.id,
+    model: attempt.target.upstreamModel,
+    status: attempt.status ?? finalStatus,
+    latencyMs: Math.round((exchange?.doneAt ?? attempt.endedAt ?? now) - attempt.startedAt),
+    errorCode: attempt.errorCode,
+    upstreamRequestId: exchange?.upstreamRequestId ?? null,
+    startedAt: isoAt(ctx, attempt.startedAt),
+    firstByteAt: isoAt(ctx, attempt.firstByteAt),
+    endedAt: isoAt(ctx, attempt.endedAt ?? now),
+    outcome: attempt.outcome ?? 'error',
+    errorKind: attempt.errorKind,
+    usage: attempt.usage,
+  }
+}
 
 export const CLIENT_CLOSED_STATUS = 499
 
 export function buildLogEvent(ctx: RequestContext, finished: { status: number; clientGone: boolean }): RequestLogEvent | null {
-  const { key, target, upstream, outcome } = ctx
+  const { key, target, outcome } = ctx
   if (!key) return null
   const now = performance.now()
   let result: RequestOutcome
@@ -38,20 +69,7 @@ export function buildLogEvent(ctx: RequestContext, finished: { status: number; c
     usage: outcome.usage,
     costUsd: null,
     cacheStatus: 'bypass',
-    attempts:
-      target && (upstream || outcome.errorCode)
-        ? [
-            {
-              provider: target.provider.name,
-              providerId: target.provider.id,
-              model: target.upstreamModel,
-              status: upstream?.response.statusCode ?? status,
-              latencyMs: Math.round((upstream?.doneAt ?? now) - (upstream?.sentAt ?? ctx.startedAt)),
-              errorCode: outcome.errorCode,
-              upstreamRequestId: upstream?.upstreamRequestId ?? null,
-            },
-          ]
-        : [],
+    attempts: ctx.attempts.map((attempt) => attemptOf(ctx, attempt, now, status)),
     metadata: {},
   }
 }

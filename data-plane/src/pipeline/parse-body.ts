@@ -6,9 +6,10 @@ import { checkRequestShape } from './request-shape.ts'
 // 2. The JSON body → ctx.body, requestedModel, stream, clientWantsUsage. Parsed once; only the
 // fields the gateway needs, and the types of those every provider relies on (request-shape.ts),
 // are checked — the rest is the provider's business. The model string and the nesting depth are
-// bounded (body-bounds.ts).
+// bounded (body-bounds.ts). An operation without a body (the models listing) skips it.
 
 export function parseBody(ctx: RequestContext): void {
+  if (!ctx.operation.body) return
   if (!ctx.rawBody || ctx.rawBody.length === 0) {
     throw new GatewayError('SY_ERR_REQUEST_INVALID_JSON', 'The request body must be a JSON object.')
   }

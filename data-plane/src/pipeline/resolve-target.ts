@@ -1,12 +1,12 @@
 import { GatewayError } from '../errors.ts'
 import { adapterFor } from '../providers/registry.ts'
 import type { ProviderWire } from '../providers/types.ts'
-import type { RequestContext } from './context.ts'
+import type { RequestContext, Target } from './context.ts'
 
-// 4. `<connection>/<upstream model>` (split at the first `/`) → the team's connection, its
-// adapter and the upstream model id. (Later: a string naming no connection is a route alias.)
-// A connection of the other API family is served by translation (next stage) when its adapter
-// has a translator, and refused by name otherwise.
+// A target node's `<connection>/<upstream model>` (split at the first `/`) → the team's
+// connection, its adapter and the upstream model id (the plan stage resolves every target of a
+// plan with it: pipeline/plan.ts). A connection of the other API family is served by
+// translation when its adapter has a translator, and refused by name otherwise.
 
 const API_NAMES: Record<ProviderWire, string> = {
   openai: 'OpenAI Chat Completions API',
@@ -21,8 +21,7 @@ const ENDPOINTS: Record<ProviderWire, string> = {
   'bedrock-converse': 'POST /v1/chat/completions or POST /v1/messages',
 }
 
-export function resolveTarget(ctx: RequestContext): void {
-  const model = ctx.requestedModel ?? ''
+export function resolveTarget(ctx: RequestContext, model: string): Target {
   const slash = model.indexOf('/')
   const name = slash === -1 ? model : model.slice(0, slash)
   const upstreamModel = slash === -1 ? '' : model.slice(slash + 1)
@@ -51,5 +50,5 @@ export function resolveTarget(ctx: RequestContext): void {
       { param: 'model' },
     )
   }
-  ctx.target = { provider, adapter, upstreamModel }
+  return { provider, adapter, upstreamModel }
 }

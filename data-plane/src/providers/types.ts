@@ -7,6 +7,7 @@ import type {
   Degraded,
 } from '../dialects/canonical.ts'
 import type { RuntimeProvider } from '../runtime/compile.ts'
+import type { ErrorKindTable } from './error-kinds.ts'
 import type { UpstreamRequest } from '../upstream/client.ts'
 import type { SseEvent } from '../upstream/sse.ts'
 
@@ -79,6 +80,8 @@ export interface ProviderAdapter {
   wire: ProviderWire
   /** The upstream response header carrying the provider's own request id. */
   requestIdHeader: string
+  /** How this provider names its failures, as data: read by providers/error-kinds.ts into the contract's error kinds. */
+  errorKinds: ErrorKindTable
   buildChatRequest(input: ChatRequestInput): BuiltRequest
   /** Reads a whole 2xx answer's top-level `model` and `usage` (the only members the passthrough relay parses). */
   readResponse(json: unknown): ResponseFacts

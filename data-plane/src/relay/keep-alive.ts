@@ -3,8 +3,8 @@ import type { FastifyReply } from 'fastify'
 import { dialects } from '../dialects/registry.ts'
 import { GatewayError } from '../errors.ts'
 import type { RequestContext } from '../pipeline/context.ts'
-import { renderStreamError, toGatewayError } from '../plugins/error-handler.ts'
-import { applyGatewayHeaders, passUpstreamHeaders } from '../plugins/response-headers.ts'
+import { renderStreamError, toGatewayError } from '../http/errors.ts'
+import { applyGatewayHeaders, passUpstreamHeaders } from '../http/headers.ts'
 
 // SSE keep-alive while a streamed request waits for its first content (G-REL-13): a load
 // balancer with a 60 s idle timeout would otherwise cut a healthy stream whose model thinks

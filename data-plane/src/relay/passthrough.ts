@@ -1,6 +1,6 @@
 import type { GatewayError } from '../errors.ts'
 import type { RequestContext } from '../pipeline/context.ts'
-import { renderStreamError } from '../plugins/error-handler.ts'
+import { renderStreamError } from '../http/errors.ts'
 import type { ProviderAdapter, ResponseFacts, StreamEventFacts, StreamReader } from '../providers/types.ts'
 import { pickMembers } from '../json/members.ts'
 import type { SseEvent } from '../upstream/sse.ts'

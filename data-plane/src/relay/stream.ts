@@ -3,14 +3,19 @@ import type { FastifyReply } from 'fastify'
 import { GatewayError } from '../errors.ts'
 import type { RequestContext, UpstreamExchange } from '../pipeline/context.ts'
 import type { StreamFramer, StreamEventFacts } from '../providers/types.ts'
-import { applyGatewayHeaders, passUpstreamHeaders } from '../plugins/response-headers.ts'
+import { classifyGatewayError, classifyStreamError } from '../providers/error-kinds.ts'
+import type { AttemptRecord } from '../plan/attempt-record.ts'
+import { applyGatewayHeaders, passUpstreamHeaders } from '../http/headers.ts'
 import { type SseEvent, SseDecoder } from '../upstream/sse.ts'
 import { type BodySink, upstreamError } from '../upstream/client.ts'
 import type { FrameSink, Relaying, StreamPipe } from './relaying.ts'
 import { redactFrame } from './secret-redaction.ts'
 import { StreamedText } from './streamed-text.ts'
 
-// A streamed upstream answer, pushed chunk by chunk as undici parses it. The chunks one socket
+// A streamed upstream answer, in two steps. `open` (the executor, plan/attempt.ts) reads it up to
+// its first event with data: an error before it is a failed attempt, where a strategy decides;
+// nothing has reached the client yet. `pump` (the route) starts the response and relays the
+// rest, pushed chunk by chunk as undici parses it. The chunks one socket
 // read yields (a chunked upstream delivers every HTTP chunk — often one per event — separately)
 // are taken together at the end of that same tick: split into events, the StreamPipe says what
 // the client gets for each (passthrough: its raw bytes, never re-serialized; translated: the
@@ -23,10 +28,30 @@ import { StreamedText } from './streamed-text.ts'
 // in-band error event (unless the upstream's own error event already ended it). Whatever the
 // client gets for an upstream error event, opening or later, is redacted (relay/secret-redaction.ts).
 
-type Phase = 'opening' | 'streaming' | 'over'
+/** A stream read up to its first content event (or its opening error event): what the route answers with. */
+export interface OpenedStream {
+  /** The first event was an in-band error: the attempt failed; pump answers it as an error response. */
+  readonly openingError: boolean
+  /**
+   * Starts the response and relays the rest (or answers the opening error). `onDone` runs when
+   * a started stream is over (the request's finish point).
+   */
+  pump(reply: FastifyReply, onDone: () => void): void
+}
 
-class StreamRelayer implements BodySink, FrameSink {
+// opening: before the first event with data; opened: it was read, the response is not started
+// (what arrives meanwhile is read and held); streaming: pumping; over.
+type Phase = 'opening' | 'opened' | 'streaming' | 'over'
+
+class StreamRelayer implements BodySink, FrameSink, OpenedStream {
   private phase: Phase = 'opening'
+  openingError = false
+  private reply: FastifyReply | null = null
+  private onDone: () => void = noop
+  /** The first event, when it was an error, and its facts: answered by pump. */
+  private opening: { first: SseEvent; facts: StreamEventFacts } | null = null
+  /** The upstream ended (or failed) while opened: handled once pumping. */
+  private deferred: { err: GatewayError | null } | null = null
   private readonly decoder: SseDecoder | StreamFramer
   /** Upstream chunks of the current tick, not decoded yet. */
   private chunks: Buffer[] = []
@@ -45,15 +70,30 @@ class StreamRelayer implements BodySink, FrameSink {
 
   constructor(
     private readonly ctx: RequestContext,
-    private readonly reply: FastifyReply,
+    private readonly attempt: AttemptRecord,
     private readonly exchange: UpstreamExchange,
     private readonly pipe: StreamPipe,
     framer: StreamFramer | undefined,
-    /** Settles the route handler: the stream started (or an error answer was sent), or it failed before any byte. */
-    private readonly opened: { resolve: () => void; reject: (err: GatewayError) => void },
-    private readonly onDone: () => void,
+    /** Settles open: the first event was read (content or an error event), or the stream failed before any. */
+    private readonly opened: { resolve: (stream: OpenedStream) => void; reject: (err: GatewayError) => void },
   ) {
     this.decoder = framer ?? new SseDecoder()
+  }
+
+  pump(reply: FastifyReply, onDone: () => void): void {
+    this.reply = reply
+    this.onDone = onDone
+    if (this.opening) {
+      this.answerOpeningError(reply, this.opening.first, this.opening.facts)
+      return
+    }
+    if (this.phase !== 'opened') return
+    this.start(reply)
+    const deferred = this.deferred
+    this.deferred = null
+    if (!deferred) this.flush()
+    else if (deferred.err) this.error(deferred.err)
+    else this.end()
   }
 
   push(frame: Buffer | string): void {
@@ -85,6 +125,11 @@ class StreamRelayer implements BodySink, FrameSink {
 
   end(): void {
     if (this.phase === 'over' || !this.read()) return
+    // Read (and held) up to here; the rest once pumping.
+    if (this.phase === 'opened') {
+      this.deferred = { err: null }
+      return
+    }
     try {
       for (const event of this.decoder.end()) this.event(event)
     } catch (err) {
@@ -113,6 +158,10 @@ class StreamRelayer implements BodySink, FrameSink {
     if (this.phase === 'over') return
     // What arrived before the failure still goes out ahead of it.
     if (this.chunks.length > 0 && !this.read()) return
+    if (this.phase === 'opened') {
+      this.deferred = { err }
+      return
+    }
     if (this.phase === 'opening') {
       this.failOpening(err)
       return
@@ -136,8 +185,12 @@ class StreamRelayer implements BodySink, FrameSink {
       for (const comment of this.lead) this.pipe.comment(comment, this)
       this.lead = []
       const facts = this.pipe.read(event, this)
-      if (facts.errorStatus !== undefined) this.answerOpeningError(event, facts)
-      else this.start(facts)
+      if (facts.errorStatus !== undefined) this.failOpeningEvent(event, facts)
+      else {
+        this.phase = 'opened'
+        this.note(facts)
+        this.opened.resolve(this)
+      }
       return
     }
     const from = this.pieces.length
@@ -157,19 +210,29 @@ class StreamRelayer implements BodySink, FrameSink {
     if (facts.errorStatus !== undefined) this.upstreamFailed = true
   }
 
-  /** The first event was an error: the stream never started, the client gets a plain error answer. */
-  private answerOpeningError(first: SseEvent, facts: StreamEventFacts): void {
-    const { ctx, reply, exchange } = this
+  /** The first event was an error: the stream never started, the attempt failed (pump answers it as an error). */
+  private failOpeningEvent(first: SseEvent, facts: StreamEventFacts): void {
+    const { ctx, exchange } = this
     this.phase = 'over'
     this.pieces = []
     exchange.response.body.abort()
     exchange.doneAt = performance.now()
     ctx.outcome.errorCode = 'SY_ERR_UPSTREAM_STATUS'
+    const status = facts.errorStatus ?? 502
+    const errorKind = classifyStreamError(ctx.target?.adapter.errorKinds ?? { names: {} }, { data: first.data, status }, false)
+    this.attempt.end('error', { status, errorKind, errorCode: 'SY_ERR_UPSTREAM_STATUS' })
+    this.opening = { first, facts }
+    this.openingError = true
+    this.opened.resolve(this)
+  }
+
+  /** The client gets a plain error answer for the opening error event. */
+  private answerOpeningError(reply: FastifyReply, first: SseEvent, facts: StreamEventFacts): void {
+    const { ctx, exchange } = this
     const answer = this.pipe.openingError(first, facts)
     if (ctx.keepAlive?.committed) {
       // Keep-alive comments already spent the status: the error goes in-band.
       ctx.keepAlive.failWith(redactFrame(answer.body, ctx.target?.provider))
-      this.opened.resolve()
       return
     }
     passUpstreamHeaders(reply, exchange.response.headers)
@@ -177,22 +240,17 @@ class StreamRelayer implements BodySink, FrameSink {
       .code(answer.status)
       .header('content-type', answer.contentType ?? 'application/json')
       .send(redactFrame(answer.body, ctx.target?.provider))
-    this.opened.resolve()
   }
 
-  /** The first event with data is fine: the response starts, with the upstream's status. */
-  private start(facts: StreamEventFacts): void {
-    const { ctx, reply, exchange } = this
+  /** The first event with data was fine: the response starts, with the upstream's status. */
+  private start(reply: FastifyReply): void {
+    const { ctx, exchange } = this
     this.phase = 'streaming'
-    this.note(facts)
     ctx.outcome.stream = { result: 'incomplete' }
     ctx.outcome.streamed = new StreamedText()
     ctx.keepAlive?.stop()
-    if (ctx.keepAlive?.committed) {
-      // The head went out with the keep-alive comments.
-      this.opened.resolve()
-      return
-    }
+    // The head went out with the keep-alive comments.
+    if (ctx.keepAlive?.committed) return
     const upstreamType = exchange.response.headers['content-type']
     passUpstreamHeaders(reply, exchange.response.headers)
     reply.header('content-type', this.pipe.contentType(typeof upstreamType === 'string' ? upstreamType : undefined))
@@ -201,19 +259,19 @@ class StreamRelayer implements BodySink, FrameSink {
     applyGatewayHeaders(reply, ctx)
     reply.hijack()
     reply.raw.writeHead(exchange.response.statusCode, reply.getHeaders() as OutgoingHttpHeaders)
-    this.opened.resolve()
   }
 
   private failOpening(err: GatewayError): void {
     this.phase = 'over'
     this.exchange.response.body.abort()
+    this.attempt.end(this.ctx.cancellation.cancelled ? 'cancelled' : 'error', { errorKind: classifyGatewayError(err), errorCode: err.code })
     this.opened.reject(err)
   }
 
   /** Writes what the events read so far yield for the client, as one write. */
   private flush(): void {
     const pieces = this.pieces
-    if (pieces.length === 0 || this.phase !== 'streaming') return
+    if (pieces.length === 0 || this.phase !== 'streaming' || !this.reply) return
     this.pieces = []
     const res = this.reply.raw
     if (res.destroyed) return
@@ -240,7 +298,8 @@ class StreamRelayer implements BodySink, FrameSink {
     this.result().result = 'incomplete'
     this.ctx.outcome.errorCode = err.code
     this.flush()
-    if (!this.reply.raw.destroyed) this.reply.raw.write(this.pipe.terminalError(err))
+    const res = this.reply?.raw
+    if (res && !res.destroyed) res.write(this.pipe.terminalError(err))
     this.finish()
   }
 
@@ -250,8 +309,12 @@ class StreamRelayer implements BodySink, FrameSink {
     exchange.doneAt = performance.now()
     ctx.outcome.usage = this.pipe.usage
     ctx.outcome.model = this.pipe.model
+    const result = ctx.outcome.stream?.result
+    if (result === 'success') this.attempt.end('success', { usage: this.pipe.usage })
+    else if (result === 'client_cancelled') this.attempt.end('cancelled', { usage: this.pipe.usage })
+    else this.attempt.end('error', { usage: this.pipe.usage, errorKind: 'stream_error', errorCode: ctx.outcome.errorCode })
     if (ctx.cancellation.cancelled) exchange.response.body.abort()
-    this.reply.raw.end()
+    this.reply?.raw.end()
     this.onDone()
   }
 }
@@ -273,15 +336,17 @@ function joinFrames(pieces: (Buffer | string)[]): Buffer | string {
   return Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)))
 }
 
+function noop(): void {}
+
 /**
- * Relays the stream. Resolves once the response has started (or an opening in-band error was
- * answered instead); rejects with a GatewayError when the upstream failed before any event, so
- * the error handler answers. `onDone` runs when a started stream is over (for the log event).
+ * Opens the stream: resolves once its first event with data was read (content, or an in-band
+ * error: `openingError`), before anything is sent to the client; rejects with a GatewayError
+ * when the upstream failed before any event (the attempt failed; the error handler answers).
  */
-export function relayStream(ctx: RequestContext, reply: FastifyReply, exchange: UpstreamExchange, relaying: Relaying, onDone: () => void): Promise<void> {
+export function openStream(ctx: RequestContext, attempt: AttemptRecord, exchange: UpstreamExchange, relaying: Relaying): Promise<OpenedStream> {
   const framer = ctx.translation ? ctx.target?.adapter.translator?.streamFraming?.create() : undefined
-  return new Promise<void>((resolve, reject) => {
-    const relayer = new StreamRelayer(ctx, reply, exchange, relaying.stream(), framer, { resolve, reject }, onDone)
+  return new Promise<OpenedStream>((resolve, reject) => {
+    const relayer = new StreamRelayer(ctx, attempt, exchange, relaying.stream(), framer, { resolve, reject })
     exchange.response.body.pipe(relayer)
   })
 }

@@ -1,50 +1,46 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { HOP_HEADER, hopsOf } from '../pipeline/check-hops.ts'
 import { RequestContext } from '../pipeline/context.ts'
-import { HEAD_STAGES, runPipeline } from '../pipeline/index.ts'
-import { emitLogEvent } from '../pipeline/meter.ts'
+import { finish, runBodyStages, runHeadStages } from '../pipeline/index.ts'
 import type { Dialect } from '../providers/types.ts'
 import { relayJson } from '../relay/json.ts'
-import { passthroughRelaying } from '../relay/passthrough.ts'
 import { KeepAlive } from '../relay/keep-alive.ts'
-import type { Relaying } from '../relay/relaying.ts'
-import { relayStream } from '../relay/stream.ts'
-import { translatedRelaying } from '../relay/translated.ts'
-import { decorated, type EndpointOperation, type OperationPlan, runOperationPipeline } from './endpoint-operation.ts'
+import { chatOperation, type EndpointOperation } from './endpoint-operation.ts'
 
-// One gateway endpoint, whatever the client's API family: context → pipeline → relay; the log
-// event is emitted once the response is over (streams: when the relay ends). The route modules
-// (routes/openai/…, routes/anthropic/…) only say which endpoint and what their clients send.
+// One gateway endpoint, whatever the client's API family: context → the one stage list
+// (pipeline/index.ts) → the route answers with what the executor served (a local answer, a
+// whole upstream answer, or the opened stream pumped) → finish, once. The route modules
+// (routes/openai/…, routes/anthropic/…, routes/models.ts) only say which endpoint, what their
+// clients send, and the endpoint's operation.
 //
 // The context is made in the onRequest hook, from the headers, and the head stages (hop count,
-// virtual key) run there: Fastify reads the body only after onRequest, so a caller without a
-// valid key is answered 401 before a byte of its body is read, and the connection is closed
-// rather than drained (what it was still sending is never read).
+// virtual key, the meter) run there: Fastify reads the body only after onRequest, so a caller
+// without a valid key is answered 401 before a byte of its body is read, and the connection is
+// closed rather than drained (what it was still sending is never read). The finish point is
+// armed there too, so every answer from then on — a body Fastify refused included — runs the
+// after-halves.
 
 /** The largest body a gateway endpoint reads (413 beyond), unless the endpoint sets its own. */
 export const BODY_LIMIT_BYTES = 10 * 1024 * 1024
 
 export interface GatewayEndpoint {
   endpoint: string
+  /** Default POST. */
+  method?: 'POST' | 'GET'
   /** Default BODY_LIMIT_BYTES. */
   bodyLimit?: number
   dialect: Dialect
+  /** The dialect, when the request says it (the models listing: `anthropic-version` → anthropic). */
+  dialectOf?: (request: FastifyRequest) => Dialect
   /** The family's own API-key header (Anthropic's `x-api-key`), accepted besides `Authorization: Bearer`. */
   apiKeyHeader?: string
   /** Client headers the provider adapter may forward upstream (e.g. `anthropic-version`). */
   forwardedHeaders?: readonly string[]
-  /** Endpoints other than chat: how a connection serves them (routes/endpoint-operation.ts). */
+  /** How a connection serves the endpoint (default: chat; routes/endpoint-operation.ts). */
   operation?: EndpointOperation
 }
 
-/** SSE, or the stream content type the translator declares (Bedrock's `application/vnd.amazon.eventstream`). */
-function isEventStream(ctx: RequestContext, contentType: string | string[] | undefined): boolean {
-  const framing = ctx.translation ? ctx.target?.adapter.translator?.streamFraming : undefined
-  const type = typeof contentType === 'string' ? contentType.toLowerCase() : ''
-  return type.startsWith('text/event-stream') || (framing !== undefined && type.startsWith(framing.contentType))
-}
-
-function headerValue(request: FastifyRequest, name: string): string | undefined {
+export function headerValue(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name]
   return Array.isArray(value) ? value.join(',') : value
 }
@@ -58,41 +54,45 @@ function pickHeaders(request: FastifyRequest, names: readonly string[]): Record<
   return picked
 }
 
-/** Same family: the upstream's bytes; across families: translated into the client's dialect. */
-function relayingFor(ctx: RequestContext, plan: OperationPlan | null): Relaying {
-  const target = ctx.target
-  if (!target) throw new Error('pipeline finished without a target')
-  if (plan?.kind === 'upstream') return decorated(passthroughRelaying(ctx, target.adapter), plan.decorate)
-  const translator = target.adapter.translator
-  if (ctx.translation && translator) return translatedRelaying(ctx, ctx.translation.client, translator)
-  return passthroughRelaying(ctx, target.adapter)
+/** The request is over for the client: a stream being pumped finishes when its relay ends. */
+function onResponseClosed(ctx: RequestContext, reply: FastifyReply): void {
+  const clientGone = !reply.raw.writableFinished
+  if (clientGone) ctx.cancellation.cancel()
+  if (!ctx.outcome.stream) finish(ctx, { status: reply.statusCode, clientGone })
 }
 
 export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpoint): void {
-  const meter = (ctx: RequestContext, reply: FastifyReply, clientGone: boolean) =>
-    emitLogEvent(ctx, { status: reply.statusCode, clientGone }, (event) => app.requestLogs.emit(event))
+  const operation = spec.operation ?? chatOperation
+  const emitLog = app.requestLogs.emit.bind(app.requestLogs)
+  const reportError = (err: unknown, message: string) => app.log.error({ err }, message)
+  const forwarded = spec.forwardedHeaders ?? []
 
   // Callback style: an async hook costs a promise per request.
   const admit = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const ctx = new RequestContext({
       requestId: request.id,
       endpoint: spec.endpoint,
-      dialect: spec.dialect,
+      operation,
+      dialect: spec.dialectOf ? spec.dialectOf(request) : spec.dialect,
       runtime: app.snapshots.runtime,
       authorization: request.headers.authorization,
       apiKey: spec.apiKeyHeader ? headerValue(request, spec.apiKeyHeader) : undefined,
       accept: request.headers.accept,
-      clientHeaders: pickHeaders(request, spec.forwardedHeaders ?? []),
+      clientHeaders: pickHeaders(request, forwarded),
       rawBody: undefined,
       upstreamClient: app.upstream,
+      emitLog,
+      reportError,
+      query: request.query,
       hops: hopsOf(request.headers[HOP_HEADER]),
     })
     request.gateway = ctx
+    reply.raw.once('close', () => onResponseClosed(ctx, reply))
     try {
-      for (const stage of HEAD_STAGES) stage(ctx)
+      runHeadStages(ctx)
     } catch (err) {
       // The unread body is not drained: the connection closes after this answer.
-      reply.header('connection', 'close')
+      if (operation.body) reply.header('connection', 'close')
       done(err as Error)
       return
     }
@@ -104,38 +104,25 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
     if (!ctx) throw new Error('gateway route without a context (onRequest hook did not run)')
     ctx.rawBody = Buffer.isBuffer(request.body) ? request.body : undefined
     // Chat endpoints only: the Responses API's stream grammar numbers its error events (relay/keep-alive.ts).
-    if (!spec.operation) ctx.keepAlive = new KeepAlive(ctx, reply, app.streamKeepAliveMs)
-    reply.raw.once('close', () => {
-      const clientGone = !reply.raw.writableFinished
-      if (clientGone) ctx.cancellation.cancel()
-      if (!ctx.outcome.stream) meter(ctx, reply, clientGone)
-    })
-
-    let plan: OperationPlan | null = null
-    if (spec.operation) plan = await runOperationPipeline(ctx, spec.operation)
-    else await runPipeline(ctx)
-    if (plan?.kind === 'local') {
-      const answer = await plan.answer(ctx)
-      return reply.code(answer.status).headers(answer.headers).send(answer.body)
-    }
-    const exchange = ctx.upstream
-    if (!exchange) throw new Error('pipeline finished without an upstream exchange')
-    try {
-      const relaying = relayingFor(ctx, plan)
-      const { statusCode, headers } = exchange.response
-      if (!ctx.stream || statusCode < 200 || statusCode >= 300 || !isEventStream(ctx, headers['content-type'])) {
-        return await relayJson(ctx, reply, exchange, relaying)
-      }
-      await relayStream(ctx, reply, exchange, relaying, () => meter(ctx, reply, false))
+    if (operation === chatOperation) ctx.keepAlive = new KeepAlive(ctx, reply, app.streamKeepAliveMs)
+    await runBodyStages(ctx)
+    const served = ctx.served
+    if (!served) throw new Error('pipeline finished without an answer to serve')
+    if (served.kind === 'local') return reply.code(served.answer.status).headers(served.answer.headers).send(served.answer.body)
+    if (served.kind === 'stream') {
+      served.stream.pump(reply, () => finish(ctx, { status: reply.statusCode, clientGone: false }))
       return reply
+    }
+    try {
+      return await relayJson(ctx, reply, served.exchange, served.relaying)
     } catch (err) {
       // The client gets an error answer instead: the upstream answer is not read any further.
-      exchange.response.body.abort()
+      served.exchange.response.body.abort()
       throw err
     }
   }
 
-  app.post(spec.endpoint, { onRequest: admit, bodyLimit: spec.bodyLimit ?? BODY_LIMIT_BYTES }, async (request, reply) => {
+  const route = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       return await handle(request, reply)
     } catch (err) {
@@ -145,5 +132,9 @@ export function registerGatewayEndpoint(app: FastifyInstance, spec: GatewayEndpo
       keepAlive.fail(err)
       return reply
     }
-  })
+  }
+
+  const options = { onRequest: admit, bodyLimit: spec.bodyLimit ?? BODY_LIMIT_BYTES }
+  if (spec.method === 'GET') app.get(spec.endpoint, options, route)
+  else app.post(spec.endpoint, options, route)
 }

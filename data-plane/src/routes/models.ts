@@ -1,28 +1,22 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { GatewayError } from '../errors.ts'
-import { authenticate } from '../pipeline/authenticate.ts'
-import { RequestContext } from '../pipeline/context.ts'
-import type { Dialect } from '../providers/types.ts'
+import type { EndpointOperation } from '../pipeline/operation.ts'
+import { headerValue, registerGatewayEndpoint } from './gateway-endpoint.ts'
 import { type ListedModel, listModels } from './model-listing.ts'
 
 // GET /v1/models: the models THIS virtual key may call (model-listing.ts), in the caller's
 // format. The OpenAI SDK gets `{object:"list", data:[{id, object:"model", created, owned_by}]}`;
 // a request carrying `anthropic-version` (the Anthropic SDK) gets Anthropic's page
 // `{data:[{type:"model", id, display_name, created_at}], has_more, first_id, last_id}` with its
-// `limit` / `after_id` / `before_id` paging. Authenticated like every endpoint; not logged (no
-// model is called). `created` is unknown for a gateway listing: 0 (1970-01-01).
+// `limit` / `after_id` / `before_id` paging. The same stages as every endpoint (the hop check and
+// the key included); not logged (no model is called). `created` is unknown for a gateway listing: 0 (1970-01-01).
 
 const AnthropicPage = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(20),
   after_id: z.string().optional(),
   before_id: z.string().optional(),
 })
-
-function headerValue(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name]
-  return Array.isArray(value) ? value.join(',') : value
-}
 
 function openaiList(models: ListedModel[]) {
   return { object: 'list', data: models.map((m) => ({ id: m.id, object: 'model', created: 0, owned_by: m.connection })) }
@@ -42,26 +36,28 @@ function anthropicList(models: ListedModel[], query: unknown) {
   return { data, has_more: hasMore, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null }
 }
 
-export default async function models(app: FastifyInstance) {
-  app.get('/v1/models', async (request) => {
-    const dialect: Dialect = headerValue(request, 'anthropic-version') ? 'anthropic' : 'openai'
-    const ctx = new RequestContext({
-      requestId: request.id,
-      endpoint: '/v1/models',
-      dialect,
-      runtime: app.snapshots.runtime,
-      authorization: request.headers.authorization,
-      apiKey: headerValue(request, 'x-api-key'),
-      accept: request.headers.accept,
-      clientHeaders: {},
-      rawBody: undefined,
-      upstreamClient: app.upstream,
-    })
-    request.gateway = ctx
-    authenticate(ctx)
+/** The listing: a plan that answers locally (pipeline/plan.ts), through the same stages and finish point as every endpoint. */
+export const modelsOperation: EndpointOperation = {
+  label: 'GET /v1/models',
+  body: false,
+  metered: false,
+  local(ctx) {
     const { key, runtime } = ctx
     if (!key || !runtime) throw new GatewayError('SY_ERR_INTERNAL', 'authenticate left no key')
     const listed = listModels(runtime, key)
-    return dialect === 'anthropic' ? anthropicList(listed, request.query) : openaiList(listed)
+    return { status: 200, headers: {}, body: ctx.dialect === 'anthropic' ? anthropicList(listed, ctx.query) : openaiList(listed) }
+  },
+  serve: () => null,
+  unsupportedHint: '',
+}
+
+export default async function models(app: FastifyInstance) {
+  registerGatewayEndpoint(app, {
+    endpoint: '/v1/models',
+    method: 'GET',
+    dialect: 'openai',
+    dialectOf: (request) => (headerValue(request, 'anthropic-version') ? 'anthropic' : 'openai'),
+    apiKeyHeader: 'x-api-key',
+    operation: modelsOperation,
   })
 }

@@ -22,6 +22,19 @@ export const Usage = z.object({
 })
 export type Usage = z.infer<typeof Usage>
 
+/** CONTRACT.md §Routes: the kinds of upstream failure the fallback rules read (data-plane/src/providers/error-kinds.ts). */
+export const ERROR_KINDS = ['connection', 'timeout', 'rate_limited', 'server_error', 'overloaded', 'stream_error', 'context_length', 'content_filter'] as const
+export type ErrorKind = (typeof ERROR_KINDS)[number]
+
+/** How one attempt ended: `cancelled` for a race or hedge loser, or a client that left. */
+export const ATTEMPT_OUTCOMES = ['success', 'error', 'cancelled'] as const
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number]
+
+/**
+ * One upstream attempt, in start order. The members after `upstreamRequestId` came with plans
+ * of attempts (CONTRACT.md §Routes); they default to null, so events written before them still
+ * parse. Times are ISO datetimes; `firstByteAt` is when the upstream's response head arrived.
+ */
 export const Attempt = z.object({
   provider: z.string(),
   providerId: z.string().nullable().default(null),
@@ -30,6 +43,12 @@ export const Attempt = z.object({
   latencyMs: z.number().int().nonnegative(),
   errorCode: z.string().nullable().default(null),
   upstreamRequestId: z.string().nullable().default(null),
+  startedAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  firstByteAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  endedAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  outcome: z.enum(ATTEMPT_OUTCOMES).nullable().default(null),
+  errorKind: z.enum(ERROR_KINDS).nullable().default(null),
+  usage: Usage.nullable().default(null),
 })
 export type Attempt = z.infer<typeof Attempt>
 

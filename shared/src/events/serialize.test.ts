@@ -32,7 +32,26 @@ describe('serializeRequestLogEvent', () => {
         usage: maybe({ promptTokens: maybe(3), completionTokens: maybe(4), totalTokens: maybe(7), cachedPromptTokens: maybe(1), reasoningTokens: maybe(2), ...(random() < 0.5 ? { estimated: true as const } : {}) }),
         costUsd: maybe('0.000123'),
         cacheStatus: (['miss', 'hit', 'bypass'] as const)[i % 3],
-        attempts: random() < 0.3 ? [] : [{ provider: text(), providerId: maybe('prov_1'), model: text(), status: 200, latencyMs: 5, errorCode: maybe('X'), upstreamRequestId: maybe(text()) }],
+        attempts:
+          random() < 0.3
+            ? []
+            : [
+                {
+                  provider: text(),
+                  providerId: maybe('prov_1'),
+                  model: text(),
+                  status: 200,
+                  latencyMs: 5,
+                  errorCode: maybe('X'),
+                  upstreamRequestId: maybe(text()),
+                  startedAt: maybe('2026-12-04T10:00:00.000Z'),
+                  firstByteAt: maybe('2026-12-04T10:00:00.120Z'),
+                  endedAt: maybe('2026-12-04T10:00:01.000Z'),
+                  outcome: maybe((['success', 'error', 'cancelled'] as const)[i % 3]),
+                  errorKind: maybe((['rate_limited', 'overloaded', 'stream_error'] as const)[i % 3]),
+                  usage: maybe({ promptTokens: 3, completionTokens: maybe(4), totalTokens: null, cachedPromptTokens: null, reasoningTokens: null }),
+                },
+              ],
         metadata: random() < 0.7 ? {} : { session: text(), 'x"y': 'z' },
       })
       const wire = serializeRequestLogEvent(event)

@@ -25,6 +25,12 @@ function attemptJson(attempt: Attempt): string {
   if (attempt.providerId !== null) out += `,"providerId":${str(attempt.providerId)}`
   if (attempt.errorCode !== null) out += `,"errorCode":${str(attempt.errorCode)}`
   if (attempt.upstreamRequestId !== null) out += `,"upstreamRequestId":${str(attempt.upstreamRequestId)}`
+  if (attempt.startedAt !== null) out += `,"startedAt":${str(attempt.startedAt)}`
+  if (attempt.firstByteAt !== null) out += `,"firstByteAt":${str(attempt.firstByteAt)}`
+  if (attempt.endedAt !== null) out += `,"endedAt":${str(attempt.endedAt)}`
+  if (attempt.outcome !== null) out += `,"outcome":${str(attempt.outcome)}`
+  if (attempt.errorKind !== null) out += `,"errorKind":${str(attempt.errorKind)}`
+  if (attempt.usage !== null) out += `,"usage":${usageJson(attempt.usage)}`
   return `${out}}`
 }
 

@@ -9,6 +9,7 @@ import { AnthropicStreamDecoder } from './stream-decoder.ts'
 import { toAnthropicBody } from './to-upstream.ts'
 import { DEFAULT_ANTHROPIC_VERSION } from './version.ts'
 import { mergeUsage, statusOfErrorType, usageOf, WireMessage, WireStreamEvent, type WireUsage } from './wire.ts'
+import { anthropicErrorKinds } from './error-kinds.ts'
 
 // Anthropic Messages (POST <baseUrl>/v1/messages). The client speaks the same wire, so the body
 // passes through with only `model` replaced and the client's `anthropic-version` / `anthropic-beta`
@@ -79,6 +80,7 @@ function messagesRequest(provider: RuntimeProvider, body: string | Buffer, input
 export const anthropicAdapter: ProviderAdapter = {
   wire: 'anthropic',
   requestIdHeader: 'request-id',
+  errorKinds: anthropicErrorKinds,
 
   buildChatRequest(input: ChatRequestInput) {
     return messagesRequest(input.provider, passthroughBody(input), input)

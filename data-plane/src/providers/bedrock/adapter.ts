@@ -9,6 +9,7 @@ import { errorFromBedrock, responseFromConverse } from './from-upstream.ts'
 import { BedrockStreamDecoder } from './stream-decoder.ts'
 import { toConverseBody } from './to-upstream.ts'
 import { WireConverseResponse, usageOf } from './wire.ts'
+import { bedrockErrorKinds } from './error-kinds.ts'
 
 // Amazon Bedrock Converse (POST <baseUrl>/model/<modelId>/converse) and ConverseStream
 // (/converse-stream, answered in the binary event stream, event-stream.ts), SigV4-signed
@@ -73,6 +74,7 @@ function createStreamReader(): StreamReader {
 export const bedrockAdapter: ProviderAdapter = {
   wire: 'bedrock-converse',
   requestIdHeader: 'x-amzn-requestid',
+  errorKinds: bedrockErrorKinds,
 
   buildChatRequest() {
     throw new GatewayError('SY_ERR_PROVIDER_UNSUPPORTED', 'Bedrock connections are served through translation only (no client speaks the Converse wire).')

@@ -7,6 +7,7 @@ import { errorFromGemini, responseFromGemini } from './from-upstream.ts'
 import { GeminiStreamDecoder } from './stream-decoder.ts'
 import { toGeminiBody } from './to-upstream.ts'
 import { parseWireResponse, usageOf } from './wire.ts'
+import { googleErrorKinds } from './error-kinds.ts'
 
 // Google Gemini API (POST <baseUrl>/v1beta/models/<model>:generateContent, and
 // :streamGenerateContent?alt=sse for streams), key in the `x-goog-api-key` header (never in the
@@ -45,6 +46,7 @@ function createStreamReader(): StreamReader {
 export const googleAdapter: ProviderAdapter = {
   wire: 'gemini',
   requestIdHeader: 'x-goog-request-id',
+  errorKinds: googleErrorKinds,
 
   buildChatRequest() {
     throw new GatewayError('SY_ERR_PROVIDER_UNSUPPORTED', 'Gemini connections are served through translation only (no client speaks the Gemini wire).')

@@ -8,6 +8,7 @@ import { createResponsesStreamReader, readResponsesBody } from './responses.ts'
 import { OpenAIStreamDecoder } from './stream-decoder.ts'
 import { toOpenAIBody } from './to-upstream.ts'
 import { usageOf, WireUsage } from './wire.ts'
+import { openaiErrorKinds } from './error-kinds.ts'
 
 // The OpenAI wire family: one adapter shape for every upstream that speaks OpenAI's API
 // (`openai`, `openai-compatible`, `azure-openai`). A member declares only how it differs:
@@ -183,6 +184,7 @@ export function createOpenAIFamilyAdapter(spec: OpenAIFamilySpec): ProviderAdapt
   const adapter: ProviderAdapter = {
     wire: 'openai',
     requestIdHeader: 'x-request-id',
+    errorKinds: openaiErrorKinds,
     buildChatRequest(input) {
       let members: Record<string, unknown> | undefined
       if (input.stream && !input.clientWantsUsage && spec.quirks(input.provider).streamOptions) {

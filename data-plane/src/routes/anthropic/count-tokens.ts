@@ -28,7 +28,9 @@ async function estimate(ctx: { body: Record<string, unknown> | null }): Promise<
 
 export const countTokensOperation: EndpointOperation = {
   label: 'POST /v1/messages/count_tokens',
-  plan: (target) => (target.adapter.countTokens ? { kind: 'upstream', capability: target.adapter.countTokens } : { kind: 'local', answer: estimate }),
+  body: true,
+  metered: true,
+  serve: (target) => (target.adapter.countTokens ? { kind: 'passthrough', capability: target.adapter.countTokens } : { kind: 'local', answer: estimate }),
   unsupportedHint: '',
 }
 

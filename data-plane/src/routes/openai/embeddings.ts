@@ -8,7 +8,9 @@ import { registerGatewayEndpoint } from '../gateway-endpoint.ts'
 
 export const embeddingsOperation: EndpointOperation = {
   label: 'POST /v1/embeddings',
-  plan: (target) => (target.adapter.embeddings ? { kind: 'upstream', capability: target.adapter.embeddings } : null),
+  body: true,
+  metered: true,
+  serve: (target) => (target.adapter.embeddings ? { kind: 'passthrough', capability: target.adapter.embeddings } : null),
   unsupportedHint: 'Embeddings are served by openai, openai-compatible and azure-openai connections.',
 }
 

@@ -75,8 +75,10 @@ export function responsesPipe(pipe: StreamPipe): StreamPipe {
 
 export const responsesOperation: EndpointOperation = {
   label: 'POST /v1/responses',
-  plan(target) {
-    if (target.adapter.responses) return { kind: 'upstream', capability: target.adapter.responses, decorate: responsesPipe }
+  body: true,
+  metered: true,
+  serve(target) {
+    if (target.adapter.responses) return { kind: 'passthrough', capability: target.adapter.responses, decorate: responsesPipe }
     return target.adapter.translator ? { kind: 'translate', client: dialects.responses } : null
   },
   unsupportedHint: 'Use POST /v1/chat/completions with this connection.',
