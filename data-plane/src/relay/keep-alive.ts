@@ -15,7 +15,7 @@ import { applyGatewayHeaders, passUpstreamHeaders } from '../http/headers.ts'
 //     in) and a `: keep-alive` comment, then another every `afterMs` until the first content
 //     goes out. SSE ignores comments; both official SDKs parse a stream that begins with them.
 //   - Before that moment nothing changes: an upstream error is still answered with its status.
-//   - After it, the status is spent: any failure before the first content — an upstream error
+//   - After it, the status is spent; any failure before the first content — an upstream error
 //     status, an opening in-band error, a timeout, a connection failure — becomes one terminal
 //     in-band error event in the client's dialect (the same event a stream that breaks off
 //     mid-way ends with), and the request is logged `error` with status 200.
