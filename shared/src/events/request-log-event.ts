@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ERROR_KINDS, type ErrorKind } from '../error-kinds.ts'
 
 // One event per request, emitted by the data plane after the response (never blocking it),
 // carried by the `logs` stream, written to request_logs by the control plane's ingester.
@@ -22,9 +23,7 @@ export const Usage = z.object({
 })
 export type Usage = z.infer<typeof Usage>
 
-/** CONTRACT.md §Routes: the kinds of upstream failure the fallback rules read (data-plane/src/providers/error-kinds.ts). */
-export const ERROR_KINDS = ['connection', 'timeout', 'rate_limited', 'server_error', 'overloaded', 'stream_error', 'context_length', 'content_filter'] as const
-export type ErrorKind = (typeof ERROR_KINDS)[number]
+export { ERROR_KINDS, type ErrorKind }
 
 /** How one attempt ended: `cancelled` for a race or hedge loser, or a client that left. */
 export const ATTEMPT_OUTCOMES = ['success', 'error', 'cancelled'] as const

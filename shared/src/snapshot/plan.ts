@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ERROR_KINDS, type ErrorKind } from '../error-kinds.ts'
 import { Condition, MAX_CONDITION_ITEMS } from './plan-condition.ts'
 import { CONNECTION_NAME_REGEX } from './provider-types.ts'
 
@@ -24,17 +25,7 @@ export const PLAN_BOUNDS = {
   maxWeight: 1_000_000,
 } as const
 
-export const ERROR_KINDS = [
-  'connection',
-  'timeout',
-  'rate_limited',
-  'server_error',
-  'overloaded',
-  'stream_error',
-  'context_length',
-  'content_filter',
-] as const
-export type ErrorKind = (typeof ERROR_KINDS)[number]
+export { ERROR_KINDS, type ErrorKind }
 
 /** What a `fallback` without `on` moves on for: never a caller's 4xx, nor context_length/content_filter. */
 export const DEFAULT_FALLBACK_ON: readonly ErrorKind[] = ['connection', 'timeout', 'rate_limited', 'server_error', 'overloaded', 'stream_error']
