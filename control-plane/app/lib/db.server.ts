@@ -13,7 +13,16 @@ export function createDb(databaseUrl: string): Db {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) })
 }
 
+function prismaCode(err: unknown): unknown {
+  return typeof err === 'object' && err !== null && 'code' in err ? (err as { code: unknown }).code : undefined
+}
+
 /** Postgres unique-constraint violation (Prisma P2002). */
 export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && (err as { code: unknown }).code === 'P2002'
+  return prismaCode(err) === 'P2002'
+}
+
+/** A transaction Postgres aborted for a deadlock or a serialization failure (Prisma P2034): safe to run again. */
+export function isWriteConflict(err: unknown): boolean {
+  return prismaCode(err) === 'P2034'
 }

@@ -1,7 +1,7 @@
 import { ApiError } from '@switchyard/shared/errors'
 import { newId } from '@switchyard/shared/ids'
 import { formatPath, planTargets, ROUTE_ALIAS_REGEX, type RouteCache, type RoutePlan } from '@switchyard/shared/snapshot/plan'
-import { type Db, isUniqueViolation, type Prisma } from '../lib/db.server.ts'
+import { type Db, isUniqueViolation, isWriteConflict, type Prisma } from '../lib/db.server.ts'
 import { recordAuditEvent } from '../models/audit-event.server.ts'
 import { listProviderConnectionNames } from '../models/provider-connection.server.ts'
 import {
@@ -120,12 +120,22 @@ export async function saveRoute(deps: RouteDeps, actor: Actor, alias: string, in
     throw new ApiError('validation_failed', 'the request is invalid', [{ path: 'alias', message: 'an alias matches ^[a-z0-9][a-z0-9._-]{0,62}$ (never a "/")' }])
   }
   await checkConnections(deps.db, actor.teamId, input, 'plan')
-  try {
-    return await writeVersion(deps, actor, alias, input, 'route.update')
-  } catch (err) {
-    // Two first saves of one alias raced (there was no row to lock): the loser retries as an update.
-    if (isUniqueViolation(err)) return writeVersion(deps, actor, alias, input, 'route.update')
-    throw err
+  return saveWithRetries(() => writeVersion(deps, actor, alias, input, 'route.update'))
+}
+
+/**
+ * Concurrent first saves of one alias race (there is no row to lock yet): the losers meet the
+ * unique index, and Postgres may abort one of the waiting transactions as a deadlock. Both
+ * leave nothing written, so the save runs again — as an update of the route that now exists.
+ */
+async function saveWithRetries(save: () => Promise<SaveResult>, attempts = 4): Promise<SaveResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await save()
+    } catch (err) {
+      if (attempt >= attempts || !(isUniqueViolation(err) || isWriteConflict(err))) throw err
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt))
+    }
   }
 }
 
