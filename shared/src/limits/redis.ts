@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis'
+import { type Redis, type RedisOptions } from 'ioredis'
+import { openFailFastRedis } from '../infra/fail-fast-redis.ts'
 import { z } from 'zod'
 import { ADJUST, ADMIT, BUDGET_STATUS, COUNT_LEASES, RELEASE, RENEW_LEASE, SETTLE } from './lua.ts'
 import {
@@ -193,15 +194,6 @@ class RedisLimits implements Limits {
 export function createRedisLimits(options: RedisLimitsOptions): Limits {
   if (options.client) return new RedisLimits(options.client, options.prefix, false)
   if (!options.url) throw new Error('createRedisLimits needs a client or a url')
-  const redis = new Redis(options.url, {
-    // A limits call sits on the request path: fail fast so the resilient wrapper falls back to
-    // local limits instead of holding the request while Redis is away.
-    maxRetriesPerRequest: 1,
-    commandTimeout: 1000,
-    ...options.redisOptions,
-  })
-  redis.on('error', () => {
-    // ioredis reconnects by itself; failed commands reach the caller, which degrades.
-  })
-  return new RedisLimits(redis, options.prefix, true)
+  // A limits call sits on the request path: the resilient wrapper falls back to local limits.
+  return new RedisLimits(openFailFastRedis(options.url, options.redisOptions), options.prefix, true)
 }

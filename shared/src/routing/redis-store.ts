@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis'
+import { type Redis, type RedisOptions } from 'ioredis'
+import { openFailFastRedis } from '../infra/fail-fast-redis.ts'
 import { z } from 'zod'
 import { maxEjected } from './breaker-rules.ts'
 import { BREAKER_SEED, BREAKER_TRANSITION, BUDGET_ADD } from './lua.ts'
@@ -192,15 +193,6 @@ function safeJson(text: string): unknown {
 export function createRedisRoutingStore(options: RedisRoutingStoreOptions): RoutingStore {
   if (options.client) return new RedisRoutingStore(options.client, options.prefix, false)
   if (!options.url) throw new Error('createRedisRoutingStore needs a client or a url')
-  const redis = new Redis(options.url, {
-    // The store is only ever called off the request path, but a sync tick must not pile up
-    // behind a dead server: fail fast, the replica degrades to its local view.
-    maxRetriesPerRequest: 1,
-    commandTimeout: 1000,
-    ...options.redisOptions,
-  })
-  redis.on('error', () => {
-    // ioredis reconnects by itself; failed commands reach the replica, which degrades.
-  })
-  return new RedisRoutingStore(redis, options.prefix, true)
+  // Off the request path, but a sync tick must not pile up behind a dead server.
+  return new RedisRoutingStore(openFailFastRedis(options.url, options.redisOptions), options.prefix, true)
 }
